@@ -1,0 +1,141 @@
+package io.promptcache;
+
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.Capability;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import io.promptcache.prefix.ProviderCacheUsage;
+import io.promptcache.store.CacheStore;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A {@link ChatModel} that answers from cache when it safely can: first an identical request
+ * (exact tier), then a verified paraphrase in the same scope (semantic tier), otherwise the wrapped
+ * model, whose answer is stored for next time.
+ *
+ * <pre>{@code
+ * ChatModel model = CachingChatModel.builder()
+ *         .delegate(OpenAiChatModel.builder()...build())
+ *         .build();
+ * Assistant assistant = AiServices.builder(Assistant.class).chatModel(model).build();
+ * }</pre>
+ *
+ * A cache fault never reaches the caller: the call goes on to the wrapped model.
+ */
+public final class CachingChatModel implements ChatModel {
+
+    private final ChatModel delegate;
+    private final CacheEngine engine;
+    private final SingleFlight<Answer> flights = new SingleFlight<>();
+
+    private CachingChatModel(Builder builder) {
+        this.delegate = Objects.requireNonNull(builder.delegate, "delegate must be set");
+        this.engine = new CacheEngine(builder);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public ChatResponse doChat(ChatRequest request) {
+        long start = System.nanoTime();
+        CacheEngine.CallContext ctx = engine.context();
+        ChatRequest effective = engine.layout(request);
+        CacheEngine.Lookup lookup = engine.lookup(effective, ctx);
+
+        if (lookup.hit()) {
+            ChatResponse cached = CachedResponses.toChatResponse(lookup, engine);
+            if (cached != null) {
+                engine.metrics().hit(lookup.source());
+                engine.report(ctx, new CacheOutcome(lookup.source(),
+                        lookup.match() == null ? null : lookup.match().similarity(),
+                        lookup.match() == null ? null : lookup.match().candidate(),
+                        Duration.ofNanos(System.nanoTime() - start), ProviderCacheUsage.NONE, false, false, false));
+                return cached;
+            }
+        }
+
+        engine.metrics().miss();
+        SingleFlight.Result<Answer> result = flights.run(lookup.flightKey(), () -> {
+            ChatResponse response = delegate.chat(effective);
+            return new Answer(response, engine.store(lookup, response));
+        });
+        if (result.shared()) {
+            engine.metrics().sharedFlight();
+        }
+        ChatResponse response = result.value().response();
+        engine.report(ctx, new CacheOutcome(CacheSource.LLM, null, null,
+                Duration.ofNanos(System.nanoTime() - start),
+                result.shared() ? ProviderCacheUsage.NONE : ProviderCacheUsage.of(response),
+                result.value().stored(), result.shared(), lookup.degraded()));
+        return response;
+    }
+
+    @Override
+    public ChatRequestParameters defaultRequestParameters() {
+        return delegate.defaultRequestParameters();
+    }
+
+    @Override
+    public List<ChatModelListener> listeners() {
+        // The wrapped model notifies its own listeners on every real call.
+        return List.of();
+    }
+
+    @Override
+    public ModelProvider provider() {
+        return delegate.provider();
+    }
+
+    @Override
+    public Set<Capability> supportedCapabilities() {
+        return delegate.supportedCapabilities();
+    }
+
+    public ChatModel delegate() {
+        return delegate;
+    }
+
+    public CacheMetrics metrics() {
+        return engine.metrics();
+    }
+
+    /** The entry store, for listing, stats and invalidation. */
+    public CacheStore store() {
+        return engine.store();
+    }
+
+    /** Removes every entry of a tenant (and its vectors). */
+    public long invalidateTenant(String tenant) {
+        return engine.store().clearTenant(tenant);
+    }
+
+    private record Answer(ChatResponse response, boolean stored) {
+    }
+
+    /** Builder of {@link CachingChatModel}. */
+    public static final class Builder extends CachingModelBuilder<Builder> {
+        private ChatModel delegate;
+
+        /** The model to call on a miss. Required. */
+        public Builder delegate(ChatModel delegate) {
+            this.delegate = Objects.requireNonNull(delegate, "delegate");
+            return this;
+        }
+
+        public CachingChatModel build() {
+            if (delegate == null) {
+                throw new IllegalStateException("delegate must be set: the ChatModel to call on a cache miss");
+            }
+            return new CachingChatModel(this);
+        }
+    }
+}

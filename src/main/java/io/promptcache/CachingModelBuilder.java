@@ -1,0 +1,228 @@
+package io.promptcache;
+
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.store.embedding.EmbeddingStore;
+import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
+import io.promptcache.embedding.EmbeddingModels;
+import io.promptcache.semantic.HitVerifier;
+import io.promptcache.semantic.LexicalGuard;
+import io.promptcache.semantic.SemanticIndex;
+import io.promptcache.store.CacheStore;
+import io.promptcache.store.InMemoryCacheStore;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The options shared by {@link CachingChatModel} and {@link CachingStreamingChatModel}.
+ * Every option has a safe default; values are checked when set, so a bad value fails at
+ * configuration time with a message saying which option is wrong.
+ */
+public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
+
+    /** Default cosine threshold of the semantic tier (see docs/quality.md for how it was chosen). */
+    public static final double DEFAULT_SIMILARITY_THRESHOLD = 0.92;
+    public static final Duration DEFAULT_TTL = Duration.ofHours(24);
+    public static final Duration DEFAULT_LOOKUP_TIMEOUT = Duration.ofMillis(250);
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofMillis(250);
+    public static final String DEFAULT_TENANT = "default";
+
+    EmbeddingModel embeddingModel;
+    EmbeddingStore<TextSegment> embeddingStore;
+    CacheStore cacheStore;
+    Integer maxEntries;
+    double similarityThreshold = DEFAULT_SIMILARITY_THRESHOLD;
+    List<HitVerifier> verifiers = new ArrayList<>(List.of(LexicalGuard.defaults()));
+    boolean semantic = true;
+    boolean perUserIsolation;
+    boolean canonicalLayout = true;
+    Duration ttl = DEFAULT_TTL;
+    Duration lookupTimeout = DEFAULT_LOOKUP_TIMEOUT;
+    Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+    CachePolicy policy = CachePolicy.defaults();
+    String defaultTenant = DEFAULT_TENANT;
+    CacheMetrics metrics = new CacheMetrics();
+    final List<CacheListener> listeners = new ArrayList<>();
+    ExecutorService executor;
+    Clock clock = Clock.systemUTC();
+    int maxCandidates = 5;
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+
+    /** Embeds questions for the semantic tier; default the in-process bge-small-zh-v1.5. */
+    public B embeddingModel(EmbeddingModel embeddingModel) {
+        this.embeddingModel = Objects.requireNonNull(embeddingModel, "embeddingModel");
+        return self();
+    }
+
+    /** Holds the question vectors; any LangChain4j store with metadata filters. Default in memory. */
+    public B embeddingStore(EmbeddingStore<TextSegment> embeddingStore) {
+        this.embeddingStore = Objects.requireNonNull(embeddingStore, "embeddingStore");
+        return self();
+    }
+
+    /** Holds the entries; default {@link InMemoryCacheStore}. */
+    public B cacheStore(CacheStore cacheStore) {
+        this.cacheStore = Objects.requireNonNull(cacheStore, "cacheStore");
+        return self();
+    }
+
+    /** Maximum entries per tenant of the default in-memory store, evicted least recently used first. */
+    public B maxEntries(int maxEntries) {
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("maxEntries must be at least 1, was " + maxEntries);
+        }
+        this.maxEntries = maxEntries;
+        return self();
+    }
+
+    /** Cosine similarity a neighbour needs before the verifiers look at it. */
+    public B similarityThreshold(double threshold) {
+        if (!(threshold > 0 && threshold <= 1)) {
+            throw new IllegalArgumentException("similarityThreshold must be in (0, 1], was " + threshold);
+        }
+        this.similarityThreshold = threshold;
+        return self();
+    }
+
+    /** Verifiers run, in order, on every semantic candidate; replaces the default lexical guard. */
+    public B verifiers(List<? extends HitVerifier> verifiers) {
+        Objects.requireNonNull(verifiers, "verifiers");
+        verifiers.forEach(v -> Objects.requireNonNull(v, "verifier"));
+        this.verifiers = new ArrayList<>(verifiers);
+        return self();
+    }
+
+    public B verifiers(HitVerifier... verifiers) {
+        return verifiers(List.of(verifiers));
+    }
+
+    /** Turns the semantic tier on or off; exact hits stay on. */
+    public B semanticEnabled(boolean on) {
+        this.semantic = on;
+        return self();
+    }
+
+    /** When on, users of one tenant never share entries, not even first-turn answers. Off by default. */
+    public B perUserIsolation(boolean on) {
+        this.perUserIsolation = on;
+        return self();
+    }
+
+    /** Sends system messages first and tools in canonical order, for the provider's prefix cache. On by default. */
+    public B canonicalLayout(boolean on) {
+        this.canonicalLayout = on;
+        return self();
+    }
+
+    /** Time to live of new entries; {@link Duration#ZERO} for none. */
+    public B ttl(Duration ttl) {
+        Objects.requireNonNull(ttl, "ttl");
+        if (ttl.isNegative()) {
+            throw new IllegalArgumentException("ttl must not be negative");
+        }
+        this.ttl = ttl;
+        return self();
+    }
+
+    /** Latency budget of a lookup (exact and semantic); past it the call goes to the model. */
+    public B lookupTimeout(Duration timeout) {
+        this.lookupTimeout = positive("lookupTimeout", timeout);
+        return self();
+    }
+
+    /** Latency budget of storing an answer; past it the write finishes in the background. */
+    public B writeTimeout(Duration timeout) {
+        this.writeTimeout = positive("writeTimeout", timeout);
+        return self();
+    }
+
+    public B policy(CachePolicy policy) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        return self();
+    }
+
+    /** Shortcut for {@code policy(CachePolicy.builder().cacheToolCallResponses(on).build())}. */
+    public B cacheToolCallResponses(boolean on) {
+        this.policy = CachePolicy.builder().cacheToolCallResponses(on).build();
+        return self();
+    }
+
+    /** Tenant of calls made outside any {@link CacheScope}. */
+    public B defaultTenant(String tenant) {
+        CacheScope.validateId("tenant", tenant);
+        this.defaultTenant = tenant;
+        return self();
+    }
+
+    public B metrics(CacheMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        return self();
+    }
+
+    public B listener(CacheListener listener) {
+        this.listeners.add(Objects.requireNonNull(listener, "listener"));
+        return self();
+    }
+
+    /** Runs cache I/O; default a shared pool of daemon threads. */
+    public B executor(ExecutorService executor) {
+        this.executor = Objects.requireNonNull(executor, "executor");
+        return self();
+    }
+
+    /** Clock of entry timestamps and TTLs. */
+    public B clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return self();
+    }
+
+    /** How many neighbours the vector search returns for verification. */
+    public B maxCandidates(int maxCandidates) {
+        if (maxCandidates < 1) {
+            throw new IllegalArgumentException("maxCandidates must be at least 1, was " + maxCandidates);
+        }
+        this.maxCandidates = maxCandidates;
+        return self();
+    }
+
+    CacheStore resolveStore() {
+        if (cacheStore != null) {
+            if (maxEntries != null) {
+                throw new IllegalStateException("maxEntries configures the default store; set it on the cacheStore you pass instead");
+            }
+            return cacheStore;
+        }
+        InMemoryCacheStore.Builder b = InMemoryCacheStore.builder().clock(clock);
+        if (maxEntries != null) {
+            b.maxEntriesPerTenant(maxEntries);
+        }
+        return b.build();
+    }
+
+    SemanticIndex resolveIndex() {
+        if (!semantic) {
+            return null;
+        }
+        return new SemanticIndex(
+                embeddingModel != null ? embeddingModel : EmbeddingModels.inProcess(),
+                embeddingStore != null ? embeddingStore : new InMemoryEmbeddingStore<>(),
+                maxCandidates);
+    }
+
+    private static Duration positive(String name, Duration d) {
+        Objects.requireNonNull(d, name);
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + d);
+        }
+        return d;
+    }
+}

@@ -1,0 +1,196 @@
+package io.promptcache.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.promptcache.CacheOutcome;
+import io.promptcache.CacheScope;
+import io.promptcache.CacheSource;
+import io.promptcache.embedding.EmbeddingModels;
+import io.promptcache.prefix.ProviderCacheUsage;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code promptcache chat}: a multi-turn chat with the demo agent, showing where every answer came from. */
+@Command(name = "chat", mixinStandardHelpOptions = true,
+        description = "Chat with the demo agent through the cache. A blank line starts a new conversation.")
+public final class ChatCommand implements Callable<Integer> {
+
+    /** Keeps the documented field order (the canonical mapper would sort it). */
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON_LINES = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    @Option(names = "--script", paramLabel = "FILE",
+            description = "Read user messages from FILE, one per line; a blank line starts a new conversation.")
+    Path script;
+
+    @Option(names = "--user", paramLabel = "ID", defaultValue = "demo-user", description = "User id (default: ${DEFAULT-VALUE}).")
+    String user;
+
+    @Option(names = "--tenant", paramLabel = "ID", defaultValue = "demo", description = "Tenant id (default: ${DEFAULT-VALUE}).")
+    String tenant;
+
+    @Option(names = "--offline", description = "Use the offline DeepSeek simulator even when DEEPSEEK_API_KEY is set.")
+    boolean offline;
+
+    @Option(names = "--json", description = "Print one JSON object per turn instead of text.")
+    boolean json;
+
+    @Option(names = "--threshold", paramLabel = "COSINE", description = "Semantic similarity threshold (default: the shipped operating point).")
+    Double threshold;
+
+    private final PrintStream out;
+    private final Map<String, String> env;
+
+    public ChatCommand() {
+        this(System.out, System.getenv());
+    }
+
+    ChatCommand(PrintStream out, Map<String, String> env) {
+        this.out = out;
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        EmbeddingModel embedder = EmbeddingModels.fromEnvironment(env);
+        embedder.embed("warm-up"); // load the model before the first timed turn
+        try (DemoAgent agent = DemoAgent.start(offline, env, embedder, b -> {
+            if (threshold != null) {
+                b.similarityThreshold(threshold);
+            }
+        })) {
+            if (!json) {
+                out.println(agent.offline()
+                        ? "PromptCache demo · offline DeepSeek simulator · blank line = new conversation, Ctrl-D to quit"
+                        : "PromptCache demo · DeepSeek · blank line = new conversation, Ctrl-D to quit");
+            }
+            try (BufferedReader in = script != null
+                    ? Files.newBufferedReader(script, StandardCharsets.UTF_8)
+                    : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                run(agent, in, script == null && !json);
+            }
+        }
+        return 0;
+    }
+
+    private void run(DemoAgent agent, BufferedReader in, boolean interactive) throws IOException {
+        int conversation = 1;
+        int turn = 0;
+        String line;
+        if (interactive) {
+            out.print("you> ");
+            out.flush();
+        }
+        while ((line = in.readLine()) != null) {
+            String question = line.strip();
+            if (question.isEmpty()) {
+                if (turn > 0) {
+                    conversation++;
+                    turn = 0;
+                    if (interactive) {
+                        out.println("-- new conversation --");
+                    }
+                }
+            } else {
+                turn++;
+                Turn t = ask(agent, conversation, turn, question);
+                print(t);
+            }
+            if (interactive) {
+                out.print("you> ");
+                out.flush();
+            }
+        }
+    }
+
+    private Turn ask(DemoAgent agent, int conversation, int turn, String question) {
+        String memoryId = user + "#" + conversation;
+        try (CacheScope scope = CacheScope.open(tenant, user)) {
+            long start = System.nanoTime();
+            String answer = agent.assistant().chat(memoryId, question);
+            double latencyMs = (System.nanoTime() - start) / 1e6;
+            return new Turn(conversation, turn, question, answer, scope.outcomes(), latencyMs);
+        }
+    }
+
+    private void print(Turn t) throws JsonProcessingException {
+        if (json) {
+            out.println(JSON_LINES.writeValueAsString(t.toJson(user)));
+            return;
+        }
+        out.println("assistant> " + t.answer());
+        StringBuilder meta = new StringBuilder("  [").append(t.source().wireName());
+        if (t.similarity() != null) {
+            meta.append(String.format(" %.3f ← \"%s\"", t.similarity(), t.matchedQuestion()));
+        }
+        meta.append(String.format(" · %.1f ms", t.latencyMs()));
+        ProviderCacheUsage usage = t.providerUsage();
+        if (usage.known()) {
+            meta.append(" · DeepSeek cache hit ").append(usage.hitTokens()).append(" / miss ")
+                    .append(usage.missTokens()).append(" tokens");
+        }
+        out.println(meta.append(']'));
+    }
+
+    /** One question and its answer, with what the cache did for every model call of the turn. */
+    record Turn(int conversation, int turn, String question, String answer, List<CacheOutcome> outcomes,
+                double latencyMs) {
+
+        /** The turn is an LLM turn if any of its model calls reached the model. */
+        CacheSource source() {
+            if (outcomes.isEmpty()) {
+                return CacheSource.LLM;
+            }
+            for (CacheOutcome o : outcomes) {
+                if (o.source() == CacheSource.LLM) {
+                    return CacheSource.LLM;
+                }
+            }
+            return outcomes.get(outcomes.size() - 1).source();
+        }
+
+        Double similarity() {
+            return source() == CacheSource.SEMANTIC ? outcomes.get(outcomes.size() - 1).similarity() : null;
+        }
+
+        String matchedQuestion() {
+            return source() == CacheSource.SEMANTIC ? outcomes.get(outcomes.size() - 1).matchedQuestion() : null;
+        }
+
+        ProviderCacheUsage providerUsage() {
+            ProviderCacheUsage total = ProviderCacheUsage.NONE;
+            for (CacheOutcome o : outcomes) {
+                total = total.plus(o.providerUsage());
+            }
+            return total;
+        }
+
+        Map<String, Object> toJson(String user) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("conversation", conversation);
+            m.put("turn", turn);
+            m.put("user", user);
+            m.put("question", question);
+            m.put("answer", answer);
+            m.put("source", source().wireName());
+            m.put("similarity", similarity());
+            m.put("matchedQuestion", matchedQuestion());
+            m.put("latencyMs", Math.round(latencyMs * 100) / 100.0);
+            ProviderCacheUsage usage = providerUsage();
+            m.put("promptCacheHitTokens", usage.hitTokens());
+            m.put("promptCacheMissTokens", usage.missTokens());
+            return m;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.promptcache.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code java -jar target/promptcache.jar}. */
+@Command(name = "promptcache", mixinStandardHelpOptions = true, version = "promptcache 0.1.0",
+        description = "Exact, semantic and provider-prefix caching for LangChain4j agents.",
+        subcommands = {ChatCommand.class})
+public final class PromptCacheCli implements Runnable {
+
+    public static void main(String[] args) {
+        quietLibraryLogging();
+        int code = new CommandLine(new PromptCacheCli()).execute(args);
+        System.exit(code);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** The CLI prints its own results; library chatter (ONNX, DJL) goes to stderr at WARN and above only. */
+    private static void quietLibraryLogging() {
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        setIfAbsent("org.slf4j.simpleLogger.log.ai.djl", "error");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.promptcache.embedding;
+
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.bgesmallzhv15q.BgeSmallZhV15QuantizedEmbeddingModel;
+import dev.langchain4j.model.ollama.OllamaEmbeddingModel;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The embedders we support out of the box. The in-process model needs no service and no network;
+ * Ollama with bge-m3 is the production choice.
+ */
+public final class EmbeddingModels {
+
+    /** The Ollama model we recommend for production. */
+    public static final String OLLAMA_DEFAULT_MODEL = "bge-m3";
+
+    private EmbeddingModels() {
+    }
+
+    /** The in-process bge-small-zh-v1.5 (quantised, 512 dimensions), loaded once per JVM. */
+    public static EmbeddingModel inProcess() {
+        return InProcessHolder.MODEL;
+    }
+
+    public static EmbeddingModel ollama(String baseUrl, String modelName, Duration timeout) {
+        return OllamaEmbeddingModel.builder()
+                .baseUrl(baseUrl)
+                .modelName(modelName)
+                .timeout(timeout)
+                .maxRetries(0)
+                .build();
+    }
+
+    /** Ollama bge-m3 when {@code OLLAMA_BASE_URL} is set, otherwise the in-process model. */
+    public static EmbeddingModel fromEnvironment(Map<String, String> env) {
+        String ollama = env.get("OLLAMA_BASE_URL");
+        if (ollama != null && !ollama.isBlank()) {
+            String model = env.getOrDefault("OLLAMA_EMBEDDING_MODEL", OLLAMA_DEFAULT_MODEL);
+            return ollama(ollama, model, Duration.ofSeconds(10));
+        }
+        return inProcess();
+    }
+
+    private static final class InProcessHolder {
+        static final EmbeddingModel MODEL = new BgeSmallZhV15QuantizedEmbeddingModel();
+    }
+}

@@ -1,0 +1,71 @@
+package io.promptcache.key;
+
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.internal.JsonSchemaElementUtils;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tool specifications in canonical order. AiServices collects tools by reflection, and
+ * {@code Class.getDeclaredMethods()} has no defined order, so the same agent can send its
+ * tools in a different order from one JVM to the next.
+ */
+public final class ToolSpecifications {
+
+    private static final Comparator<ToolSpecification> BY_NAME_THEN_CONTENT =
+            Comparator.comparing(ToolSpecification::name, Comparator.nullsFirst(Comparator.naturalOrder()))
+                    .thenComparing(ToolSpecifications::canonicalJson);
+
+    private ToolSpecifications() {
+    }
+
+    public static List<ToolSpecification> sorted(List<ToolSpecification> tools) {
+        if (tools == null || tools.isEmpty()) {
+            return List.of();
+        }
+        List<ToolSpecification> copy = new ArrayList<>(tools);
+        copy.sort(BY_NAME_THEN_CONTENT);
+        return List.copyOf(copy);
+    }
+
+    /** True when the list is already in canonical order (so it can be passed on untouched). */
+    public static boolean isSorted(List<ToolSpecification> tools) {
+        if (tools == null) {
+            return true;
+        }
+        for (int i = 1; i < tools.size(); i++) {
+            if (BY_NAME_THEN_CONTENT.compare(tools.get(i - 1), tools.get(i)) > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public static Map<String, Object> toMap(ToolSpecification tool) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("name", tool.name());
+        map.put("description", tool.description());
+        map.put("parameters", tool.parameters() == null ? null : JsonSchemaElementUtils.toMap(tool.parameters()));
+        if (tool.metadata() != null && !tool.metadata().isEmpty()) {
+            map.put("metadata", tool.metadata());
+        }
+        return map;
+    }
+
+    public static String canonicalJson(ToolSpecification tool) {
+        return CanonicalJson.write(toMap(tool));
+    }
+
+    /** Canonical JSON of the whole (sorted) tool set. */
+    public static String canonicalJson(List<ToolSpecification> tools) {
+        List<Map<String, Object>> maps = new ArrayList<>();
+        for (ToolSpecification tool : sorted(tools)) {
+            maps.add(toMap(tool));
+        }
+        return CanonicalJson.write(maps);
+    }
+}

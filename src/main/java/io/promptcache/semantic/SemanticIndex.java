@@ -1,0 +1,104 @@
+package io.promptcache.semantic;
+
+import dev.langchain4j.data.document.Metadata;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.store.embedding.EmbeddingMatch;
+import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
+import dev.langchain4j.store.embedding.EmbeddingStore;
+import dev.langchain4j.store.embedding.RelevanceScore;
+import dev.langchain4j.store.embedding.filter.Filter;
+import io.promptcache.key.Sha256;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import static dev.langchain4j.store.embedding.filter.MetadataFilterBuilder.metadataKey;
+
+/**
+ * Questions and their vectors in a LangChain4j {@link EmbeddingStore}, partitioned by scope.
+ * Every search is filtered on the scope key and on the tenant's hash, so no search can return
+ * another tenant's or another conversation's entry whatever its similarity.
+ */
+public final class SemanticIndex {
+
+    /** Metadata key holding the scope key of an entry. */
+    public static final String SCOPE = "pc_scope";
+    /** Metadata key holding the SHA-256 of the tenant id. */
+    public static final String TENANT = "pc_tenant";
+
+    private final EmbeddingModel embeddingModel;
+    private final EmbeddingStore<TextSegment> store;
+    private final int maxCandidates;
+
+    public SemanticIndex(EmbeddingModel embeddingModel, EmbeddingStore<TextSegment> store, int maxCandidates) {
+        this.embeddingModel = Objects.requireNonNull(embeddingModel, "embeddingModel");
+        this.store = Objects.requireNonNull(store, "embeddingStore");
+        if (maxCandidates < 1) {
+            throw new IllegalArgumentException("maxCandidates must be at least 1");
+        }
+        this.maxCandidates = maxCandidates;
+    }
+
+    public EmbeddingModel embeddingModel() {
+        return embeddingModel;
+    }
+
+    public EmbeddingStore<TextSegment> store() {
+        return store;
+    }
+
+    public Embedding embed(String question) {
+        Embedding embedding = embeddingModel.embed(question).content();
+        if (embedding == null || embedding.vector() == null || embedding.vector().length == 0) {
+            throw new IllegalStateException("embedding model returned no vector");
+        }
+        return embedding;
+    }
+
+    /** Candidates at or above {@code minCosine}, most similar first. */
+    public List<MatchCandidate> search(String tenant, String scopeKey, String question, Embedding embedding,
+                                       double minCosine) {
+        Filter filter = metadataKey(SCOPE).isEqualTo(scopeKey).and(metadataKey(TENANT).isEqualTo(tenantTag(tenant)));
+        EmbeddingSearchRequest request = EmbeddingSearchRequest.builder()
+                .queryEmbedding(embedding)
+                .maxResults(maxCandidates)
+                .minScore(RelevanceScore.fromCosineSimilarity(minCosine))
+                .filter(filter)
+                .build();
+        List<MatchCandidate> out = new ArrayList<>();
+        for (EmbeddingMatch<TextSegment> m : store.search(request).matches()) {
+            TextSegment segment = m.embedded();
+            if (segment == null) {
+                continue;
+            }
+            // Defence in depth: a store that ignores filters must still never leak across scopes.
+            if (!scopeKey.equals(segment.metadata().getString(SCOPE))
+                    || !tenantTag(tenant).equals(segment.metadata().getString(TENANT))) {
+                continue;
+            }
+            double cosine = 2 * m.score() - 1; // LangChain4j relevance score is (cosine + 1) / 2
+            out.add(new MatchCandidate(m.embeddingId(), question, segment.text(), cosine));
+        }
+        out.sort((x, y) -> Double.compare(y.similarity(), x.similarity()));
+        return out;
+    }
+
+    public void add(String entryId, String tenant, String scopeKey, String question, Embedding embedding) {
+        Metadata metadata = new Metadata()
+                .put(SCOPE, scopeKey)
+                .put(TENANT, tenantTag(tenant));
+        store.addAll(List.of(entryId), List.of(embedding), List.of(TextSegment.from(question, metadata)));
+    }
+
+    public void remove(String entryId) {
+        store.remove(entryId);
+    }
+
+    /** Tenant ids are hashed before they reach the index, so no id can form a filter of its own. */
+    public static String tenantTag(String tenant) {
+        return Sha256.hex("tenant:" + tenant);
+    }
+}

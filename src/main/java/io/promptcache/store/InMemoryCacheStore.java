@@ -1,0 +1,260 @@
+package io.promptcache.store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A store in the JVM's heap: one access-ordered map per tenant, so the eldest entry is the least
+ * recently used. Expired entries are dropped when read and swept periodically on writes.
+ */
+public final class InMemoryCacheStore implements CacheStore {
+
+    /** Default bound per tenant. */
+    public static final int DEFAULT_MAX_ENTRIES_PER_TENANT = 10_000;
+
+    private static final int SWEEP_EVERY_PUTS = 64;
+
+    private final int maxEntriesPerTenant;
+    private final Clock clock;
+    private final Map<String, TenantEntries> tenants = new ConcurrentHashMap<>();
+    private final List<RemovalListener> listeners = new CopyOnWriteArrayList<>();
+
+    private InMemoryCacheStore(Builder builder) {
+        this.maxEntriesPerTenant = builder.maxEntriesPerTenant;
+        this.clock = builder.clock;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Optional<CacheEntry> hit(String tenant, String entryId) {
+        return read(tenant, entryId, true);
+    }
+
+    @Override
+    public Optional<CacheEntry> peek(String tenant, String entryId) {
+        return read(tenant, entryId, false);
+    }
+
+    private Optional<CacheEntry> read(String tenant, String entryId, boolean countHit) {
+        TenantEntries t = tenants.get(tenant);
+        if (t == null) {
+            return Optional.empty();
+        }
+        long now = clock.millis();
+        CacheEntry result;
+        boolean expired = false;
+        synchronized (t) {
+            CacheEntry e = t.map.get(entryId);
+            if (e == null) {
+                return Optional.empty();
+            }
+            if (e.expiredAt(now)) {
+                t.map.remove(entryId);
+                expired = true;
+                result = null;
+            } else if (countHit) {
+                result = e.touched(now);
+                t.map.put(entryId, result);
+            } else {
+                result = e;
+            }
+        }
+        if (expired) {
+            notifyRemoval(tenant, entryId, RemovalCause.EXPIRED);
+        }
+        return Optional.ofNullable(result);
+    }
+
+    @Override
+    public void put(CacheEntry entry, Duration ttl) {
+        long now = clock.millis();
+        long expiresAt = ttl == null || ttl.isZero() || ttl.isNegative() ? 0 : now + ttl.toMillis();
+        CacheEntry stored = new CacheEntry(entry.id(), entry.tenant(), entry.scopeKey(), entry.question(),
+                entry.response(), entry.embedding(), entry.createdAt(), entry.lastAccessAt(), entry.hitCount(), expiresAt);
+        TenantEntries t = tenants.computeIfAbsent(entry.tenant(), k -> new TenantEntries());
+        List<String> expired = new ArrayList<>();
+        List<String> evicted = new ArrayList<>();
+        synchronized (t) {
+            t.map.put(stored.id(), stored);
+            if (++t.putsSinceSweep >= SWEEP_EVERY_PUTS || t.map.size() > maxEntriesPerTenant) {
+                t.putsSinceSweep = 0;
+                for (Iterator<CacheEntry> it = t.map.values().iterator(); it.hasNext(); ) {
+                    CacheEntry e = it.next();
+                    if (e.expiredAt(now)) {
+                        it.remove();
+                        expired.add(e.id());
+                    }
+                }
+            }
+            Iterator<String> eldest = t.map.keySet().iterator();
+            while (t.map.size() > maxEntriesPerTenant && eldest.hasNext()) {
+                evicted.add(eldest.next());
+                eldest.remove();
+            }
+        }
+        expired.forEach(id -> notifyRemoval(entry.tenant(), id, RemovalCause.EXPIRED));
+        evicted.forEach(id -> notifyRemoval(entry.tenant(), id, RemovalCause.EVICTED));
+    }
+
+    @Override
+    public boolean remove(String tenant, String entryId) {
+        TenantEntries t = tenants.get(tenant);
+        if (t == null) {
+            return false;
+        }
+        boolean removed;
+        synchronized (t) {
+            removed = t.map.remove(entryId) != null;
+        }
+        if (removed) {
+            notifyRemoval(tenant, entryId, RemovalCause.EXPLICIT);
+        }
+        return removed;
+    }
+
+    @Override
+    public long clearTenant(String tenant) {
+        TenantEntries t = tenants.remove(tenant);
+        if (t == null) {
+            return 0;
+        }
+        List<String> ids;
+        synchronized (t) {
+            ids = new ArrayList<>(t.map.keySet());
+            t.map.clear();
+        }
+        ids.forEach(id -> notifyRemoval(tenant, id, RemovalCause.EXPLICIT));
+        return ids.size();
+    }
+
+    @Override
+    public long clearScope(String tenant, String scopeKey) {
+        TenantEntries t = tenants.get(tenant);
+        if (t == null) {
+            return 0;
+        }
+        List<String> ids = new ArrayList<>();
+        synchronized (t) {
+            for (Iterator<CacheEntry> it = t.map.values().iterator(); it.hasNext(); ) {
+                CacheEntry e = it.next();
+                if (e.scopeKey().equals(scopeKey)) {
+                    it.remove();
+                    ids.add(e.id());
+                }
+            }
+        }
+        ids.forEach(id -> notifyRemoval(tenant, id, RemovalCause.EXPLICIT));
+        return ids.size();
+    }
+
+    @Override
+    public List<CacheEntry> list(String tenant, int limit) {
+        TenantEntries t = tenants.get(tenant);
+        if (t == null) {
+            return List.of();
+        }
+        long now = clock.millis();
+        List<CacheEntry> out = new ArrayList<>();
+        synchronized (t) {
+            for (CacheEntry e : t.map.values()) {
+                if (out.size() >= limit) {
+                    break;
+                }
+                if (!e.expiredAt(now)) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> tenants() {
+        List<String> out = new ArrayList<>();
+        tenants.forEach((tenant, t) -> {
+            synchronized (t) {
+                if (!t.map.isEmpty()) {
+                    out.add(tenant);
+                }
+            }
+        });
+        out.sort(null);
+        return out;
+    }
+
+    @Override
+    public StoreStats stats(String tenant) {
+        TenantEntries t = tenants.get(tenant);
+        if (t == null) {
+            return new StoreStats(tenant, 0, 0, 0);
+        }
+        long now = clock.millis();
+        long entries = 0;
+        long hits = 0;
+        long bytes = 0;
+        synchronized (t) {
+            for (CacheEntry e : t.map.values()) {
+                if (e.expiredAt(now)) {
+                    continue;
+                }
+                entries++;
+                hits += e.hitCount();
+                // Rough heap estimate: UTF-16 strings plus the float vector plus object overhead.
+                bytes += 2L * (e.response().textLength() + (e.question() == null ? 0 : e.question().length()))
+                        + (e.embedding() == null ? 0 : 4L * e.embedding().length) + 256;
+            }
+        }
+        return new StoreStats(tenant, entries, hits, bytes);
+    }
+
+    @Override
+    public void addRemovalListener(RemovalListener listener) {
+        listeners.add(listener);
+    }
+
+    private void notifyRemoval(String tenant, String id, RemovalCause cause) {
+        for (RemovalListener l : listeners) {
+            l.onRemoval(tenant, id, cause);
+        }
+    }
+
+    private static final class TenantEntries {
+        final LinkedHashMap<String, CacheEntry> map = new LinkedHashMap<>(16, 0.75f, true);
+        int putsSinceSweep;
+    }
+
+    /** Builder for {@link InMemoryCacheStore}. */
+    public static final class Builder {
+        private int maxEntriesPerTenant = DEFAULT_MAX_ENTRIES_PER_TENANT;
+        private Clock clock = Clock.systemUTC();
+
+        public Builder maxEntriesPerTenant(int maxEntriesPerTenant) {
+            if (maxEntriesPerTenant < 1) {
+                throw new IllegalArgumentException("maxEntriesPerTenant must be at least 1, was " + maxEntriesPerTenant);
+            }
+            this.maxEntriesPerTenant = maxEntriesPerTenant;
+            return this;
+        }
+
+        /** The clock TTLs are measured with; tests pass a movable one. */
+        public Builder clock(Clock clock) {
+            this.clock = java.util.Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public InMemoryCacheStore build() {
+            return new InMemoryCacheStore(this);
+        }
+    }
+}
