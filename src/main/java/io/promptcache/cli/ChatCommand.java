@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.promptcache.CacheOutcome;
 import io.promptcache.CacheScope;
 import io.promptcache.CacheSource;
+import io.promptcache.deepseek.DeepSeekSimulator;
 import io.promptcache.embedding.EmbeddingModels;
 import io.promptcache.prefix.ProviderCacheUsage;
 import dev.langchain4j.model.embedding.EmbeddingModel;
@@ -17,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,14 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--threshold", paramLabel = "COSINE", description = "Semantic similarity threshold (default: the shipped operating point).")
     Double threshold;
 
+    @Option(names = "--sim-ttft-ms", paramLabel = "MS", defaultValue = "400",
+            description = "Simulator: time to first token in ms (default: ${DEFAULT-VALUE}).")
+    long simTtftMs;
+
+    @Option(names = "--sim-tokens-per-second", paramLabel = "N", defaultValue = "50",
+            description = "Simulator: output tokens per second, 0 for no delay (default: ${DEFAULT-VALUE}).")
+    double simTokensPerSecond;
+
     private final PrintStream out;
     private final Map<String, String> env;
 
@@ -65,7 +75,9 @@ public final class ChatCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         EmbeddingModel embedder = EmbeddingModels.fromEnvironment(env);
         embedder.embed("warm-up"); // load the model before the first timed turn
-        try (DemoAgent agent = DemoAgent.start(offline, env, embedder, b -> {
+        DeepSeekSimulator.Builder simulator = DeepSeekSimulator.builder()
+                .timeToFirstToken(Duration.ofMillis(simTtftMs)).tokensPerSecond(simTokensPerSecond);
+        try (DemoAgent agent = DemoAgent.start(offline, env, simulator, embedder, b -> {
             if (threshold != null) {
                 b.similarityThreshold(threshold);
             }

@@ -32,14 +32,16 @@ public final class DemoAgent implements AutoCloseable {
     /**
      * @param offline     use the simulator even when a key is set
      * @param env         environment (DEEPSEEK_API_KEY, DEEPSEEK_BASE_URL)
+     * @param simulatorConfig the simulator to start when DeepSeek is not used
      * @param embedder    embedding model of the semantic tier
      * @param cacheConfig last chance to adjust the caching model's builder (store, TTL, threshold ...)
      */
-    public static DemoAgent start(boolean offline, Map<String, String> env, EmbeddingModel embedder,
+    public static DemoAgent start(boolean offline, Map<String, String> env, DeepSeekSimulator.Builder simulatorConfig,
+                                  EmbeddingModel embedder,
                                   java.util.function.Consumer<CachingChatModel.Builder> cacheConfig) {
         Optional<DeepSeek.Endpoint> real = offline ? Optional.empty() : DeepSeek.fromEnvironment(env);
         DeepSeekSimulator simulator = real.isPresent() ? null
-                : DeepSeekSimulator.builder().realisticLatency().start();
+                : simulatorConfig.start();
         try {
             DeepSeek.Endpoint endpoint = real.orElseGet(() -> DeepSeek.simulator(simulator));
             ChatModel deepSeek = DeepSeek.chatModel(endpoint);
