@@ -48,14 +48,17 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object per turn instead of text.")
     boolean json;
 
+    @Option(names = "--stream", description = "Stream answers token by token (CachingStreamingChatModel).")
+    boolean stream;
+
     @Option(names = "--threshold", paramLabel = "COSINE", description = "Semantic similarity threshold (default: the shipped operating point).")
     Double threshold;
 
-    @Option(names = "--sim-ttft-ms", paramLabel = "MS", defaultValue = "400",
+    @Option(names = "--sim-ttft-ms", paramLabel = "MS", defaultValue = "1000",
             description = "Simulator: time to first token in ms (default: ${DEFAULT-VALUE}).")
     long simTtftMs;
 
-    @Option(names = "--sim-tokens-per-second", paramLabel = "N", defaultValue = "50",
+    @Option(names = "--sim-tokens-per-second", paramLabel = "N", defaultValue = "30",
             description = "Simulator: output tokens per second, 0 for no delay (default: ${DEFAULT-VALUE}).")
     double simTokensPerSecond;
 
@@ -74,10 +77,10 @@ public final class ChatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         EmbeddingModel embedder = EmbeddingModels.fromEnvironment(env);
-        embedder.embed("warm-up"); // load the model before the first timed turn
+        WarmUp.run(embedder, stream);
         DeepSeekSimulator.Builder simulator = DeepSeekSimulator.builder()
                 .timeToFirstToken(Duration.ofMillis(simTtftMs)).tokensPerSecond(simTokensPerSecond);
-        try (DemoAgent agent = DemoAgent.start(offline, env, simulator, embedder, b -> {
+        try (DemoAgent agent = DemoAgent.start(offline, stream, env, simulator, embedder, b -> {
             if (threshold != null) {
                 b.similarityThreshold(threshold);
             }
@@ -130,9 +133,22 @@ public final class ChatCommand implements Callable<Integer> {
         String memoryId = user + "#" + conversation;
         try (CacheScope scope = CacheScope.open(tenant, user)) {
             long start = System.nanoTime();
-            String answer = agent.assistant().chat(memoryId, question);
+            boolean live = stream && !json;
+            if (live) {
+                out.print("assistant> ");
+            }
+            DemoAgent.Answer answer = agent.ask(memoryId, question, token -> {
+                if (live) {
+                    out.print(token);
+                    out.flush();
+                }
+            });
             double latencyMs = (System.nanoTime() - start) / 1e6;
-            return new Turn(conversation, turn, question, answer, scope.outcomes(), latencyMs);
+            if (live) {
+                out.println();
+            }
+            return new Turn(conversation, turn, question, answer.text(), scope.outcomes(), latencyMs,
+                    answer.firstTokenMs(), live);
         }
     }
 
@@ -141,12 +157,17 @@ public final class ChatCommand implements Callable<Integer> {
             out.println(JSON_LINES.writeValueAsString(t.toJson(user)));
             return;
         }
-        out.println("assistant> " + t.answer());
+        if (!t.printedLive()) {
+            out.println("assistant> " + t.answer());
+        }
         StringBuilder meta = new StringBuilder("  [").append(t.source().wireName());
         if (t.similarity() != null) {
             meta.append(String.format(" %.3f ← \"%s\"", t.similarity(), t.matchedQuestion()));
         }
         meta.append(String.format(" · %.1f ms", t.latencyMs()));
+        if (t.firstTokenMs() != null) {
+            meta.append(String.format(" · first token %.1f ms", t.firstTokenMs()));
+        }
         ProviderCacheUsage usage = t.providerUsage();
         if (usage.known()) {
             meta.append(" · DeepSeek cache hit ").append(usage.hitTokens()).append(" / miss ")
@@ -157,7 +178,7 @@ public final class ChatCommand implements Callable<Integer> {
 
     /** One question and its answer, with what the cache did for every model call of the turn. */
     record Turn(int conversation, int turn, String question, String answer, List<CacheOutcome> outcomes,
-                double latencyMs) {
+                double latencyMs, Double firstTokenMs, boolean printedLive) {
 
         /** The turn is an LLM turn if any of its model calls reached the model. */
         CacheSource source() {
@@ -188,6 +209,10 @@ public final class ChatCommand implements Callable<Integer> {
             return total;
         }
 
+        private static double round(double ms) {
+            return Math.round(ms * 100) / 100.0;
+        }
+
         Map<String, Object> toJson(String user) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("conversation", conversation);
@@ -198,7 +223,8 @@ public final class ChatCommand implements Callable<Integer> {
             m.put("source", source().wireName());
             m.put("similarity", similarity());
             m.put("matchedQuestion", matchedQuestion());
-            m.put("latencyMs", Math.round(latencyMs * 100) / 100.0);
+            m.put("latencyMs", round(latencyMs));
+            m.put("firstTokenMs", firstTokenMs == null ? null : round(firstTokenMs));
             ProviderCacheUsage usage = providerUsage();
             m.put("promptCacheHitTokens", usage.hitTokens());
             m.put("promptCacheMissTokens", usage.missTokens());

@@ -2,16 +2,21 @@ package io.promptcache.cli;
 
 import dev.langchain4j.memory.chat.ChatMemoryProvider;
 import dev.langchain4j.memory.chat.MessageWindowChatMemory;
-import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.service.AiServices;
+import io.promptcache.CacheMetrics;
 import io.promptcache.CachingChatModel;
+import io.promptcache.CachingModelBuilder;
+import io.promptcache.CachingStreamingChatModel;
 import io.promptcache.deepseek.DeepSeek;
 import io.promptcache.deepseek.DeepSeekSimulator;
 
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 
 /**
  * Wires the demo: DeepSeek (or the offline simulator when there is no key), our caching decorator
@@ -20,35 +25,50 @@ import java.util.Optional;
 public final class DemoAgent implements AutoCloseable {
 
     private final DeepSeekSimulator simulator;
-    private final CachingChatModel model;
+    private final CacheMetrics metrics;
     private final Assistant assistant;
+    private final StreamingAssistant streamingAssistant;
 
-    private DemoAgent(DeepSeekSimulator simulator, CachingChatModel model, Assistant assistant) {
+    private DemoAgent(DeepSeekSimulator simulator, CacheMetrics metrics, Assistant assistant,
+                      StreamingAssistant streamingAssistant) {
         this.simulator = simulator;
-        this.model = model;
+        this.metrics = metrics;
         this.assistant = assistant;
+        this.streamingAssistant = streamingAssistant;
     }
 
     /**
-     * @param offline     use the simulator even when a key is set
-     * @param env         environment (DEEPSEEK_API_KEY, DEEPSEEK_BASE_URL)
+     * @param offline         use the simulator even when a key is set
+     * @param stream          use the streaming model and a {@code TokenStream} assistant
+     * @param env             environment (DEEPSEEK_API_KEY, DEEPSEEK_BASE_URL)
      * @param simulatorConfig the simulator to start when DeepSeek is not used
-     * @param embedder    embedding model of the semantic tier
-     * @param cacheConfig last chance to adjust the caching model's builder (store, TTL, threshold ...)
+     * @param embedder        embedding model of the semantic tier
+     * @param cacheConfig     last chance to adjust the caching model's builder (store, TTL, threshold ...)
      */
-    public static DemoAgent start(boolean offline, Map<String, String> env, DeepSeekSimulator.Builder simulatorConfig,
-                                  EmbeddingModel embedder,
-                                  java.util.function.Consumer<CachingChatModel.Builder> cacheConfig) {
+    public static DemoAgent start(boolean offline, boolean stream, Map<String, String> env,
+                                  DeepSeekSimulator.Builder simulatorConfig, EmbeddingModel embedder,
+                                  Consumer<CachingModelBuilder<?>> cacheConfig) {
         Optional<DeepSeek.Endpoint> real = offline ? Optional.empty() : DeepSeek.fromEnvironment(env);
-        DeepSeekSimulator simulator = real.isPresent() ? null
-                : simulatorConfig.start();
+        DeepSeekSimulator simulator = real.isPresent() ? null : simulatorConfig.start();
         try {
             DeepSeek.Endpoint endpoint = real.orElseGet(() -> DeepSeek.simulator(simulator));
-            ChatModel deepSeek = DeepSeek.chatModel(endpoint);
-            CachingChatModel.Builder builder = CachingChatModel.builder().delegate(deepSeek).embeddingModel(embedder);
-            cacheConfig.accept(builder);
-            CachingChatModel model = builder.build();
-            return new DemoAgent(simulator, model, assistant(model));
+            CacheMetrics metrics = new CacheMetrics();
+            if (stream) {
+                CachingStreamingChatModel.Builder b = CachingStreamingChatModel.builder()
+                        .delegate(DeepSeek.streamingChatModel(endpoint)).embeddingModel(embedder).metrics(metrics);
+                cacheConfig.accept(b);
+                StreamingAssistant assistant = AiServices.builder(StreamingAssistant.class)
+                        .streamingChatModel(b.build()).chatMemoryProvider(memory())
+                        .tools(new DemoTools(Clock.systemDefaultZone())).build();
+                return new DemoAgent(simulator, metrics, null, assistant);
+            }
+            CachingChatModel.Builder b = CachingChatModel.builder()
+                    .delegate(DeepSeek.chatModel(endpoint)).embeddingModel(embedder).metrics(metrics);
+            cacheConfig.accept(b);
+            Assistant assistant = AiServices.builder(Assistant.class)
+                    .chatModel(b.build()).chatMemoryProvider(memory())
+                    .tools(new DemoTools(Clock.systemDefaultZone())).build();
+            return new DemoAgent(simulator, metrics, assistant, null);
         } catch (RuntimeException e) {
             if (simulator != null) {
                 simulator.close();
@@ -57,25 +77,57 @@ public final class DemoAgent implements AutoCloseable {
         }
     }
 
-    static Assistant assistant(ChatModel model) {
-        ChatMemoryProvider memory = id -> MessageWindowChatMemory.builder().id(id).maxMessages(40).build();
-        return AiServices.builder(Assistant.class)
-                .chatModel(model)
-                .chatMemoryProvider(memory)
-                .tools(new DemoTools(Clock.systemDefaultZone()))
-                .build();
+    private static ChatMemoryProvider memory() {
+        return id -> MessageWindowChatMemory.builder().id(id).maxMessages(40).build();
     }
 
-    public Assistant assistant() {
-        return assistant;
+    /**
+     * Asks one question; {@code onToken} gets each streamed token (streaming mode) and the first
+     * token's time is returned in the answer.
+     */
+    public Answer ask(String conversationId, String question, Consumer<String> onToken) {
+        long start = System.nanoTime();
+        if (streamingAssistant == null) {
+            String text = assistant.chat(conversationId, question);
+            return new Answer(text, null);
+        }
+        CompletableFuture<String> done = new CompletableFuture<>();
+        long[] first = {0};
+        streamingAssistant.chat(conversationId, question)
+                .onPartialResponse(token -> {
+                    if (first[0] == 0) {
+                        first[0] = System.nanoTime();
+                    }
+                    onToken.accept(token);
+                })
+                .onCompleteResponse(r -> done.complete(r.aiMessage().text()))
+                .onError(done::completeExceptionally)
+                .start();
+        try {
+            String text = done.get();
+            return new Answer(text, first[0] == 0 ? null : (first[0] - start) / 1e6);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        }
     }
 
-    public CachingChatModel model() {
-        return model;
+    /** An answer and, when streamed, milliseconds to its first token. */
+    public record Answer(String text, Double firstTokenMs) {
+    }
+
+    public CacheMetrics metrics() {
+        return metrics;
     }
 
     public boolean offline() {
         return simulator != null;
+    }
+
+    public boolean streaming() {
+        return streamingAssistant != null;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.promptcache.key;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ChatMessageSerializer;
 import dev.langchain4j.data.message.ChatMessageType;
@@ -8,10 +7,7 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -25,6 +21,9 @@ import java.util.Objects;
  *       answered from another conversation, another system prompt, model or tool set.</li>
  * </ul>
  *
+ * Both digests are fed field by field with length prefixes, so no tenant id, message or parameter
+ * can be crafted to collide with another request's fields.
+ *
  * @param exactKey  hex SHA-256 of the whole request
  * @param scopeKey  hex SHA-256 of the semantic partition
  * @param question  text of the last user message, or {@code null} when the request ends otherwise
@@ -34,7 +33,7 @@ import java.util.Objects;
 public record RequestFingerprint(String exactKey, String scopeKey, String question,
                                  ChatMessageType lastMessageType, int conversationTurns) {
 
-    private static final int VERSION = 1;
+    private static final String VERSION = "promptcache-key-v1";
 
     public RequestFingerprint {
         Objects.requireNonNull(exactKey, "exactKey");
@@ -55,19 +54,8 @@ public record RequestFingerprint(String exactKey, String scopeKey, String questi
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(tenant, "tenant");
         List<ChatMessage> messages = request.messages();
-
-        Map<String, Object> params = RequestParametersCanonicalizer.toMap(request.parameters());
+        String params = CanonicalJson.write(RequestParametersCanonicalizer.toMap(request.parameters()));
         String tools = ToolSpecifications.canonicalJson(request.toolSpecifications());
-
-        List<JsonNode> all = new ArrayList<>(messages.size());
-        List<JsonNode> system = new ArrayList<>();
-        for (ChatMessage message : messages) {
-            JsonNode node = CanonicalJson.parse(ChatMessageSerializer.messageToJson(message));
-            all.add(node);
-            if (message instanceof SystemMessage) {
-                system.add(node);
-            }
-        }
 
         int lastUser = -1;
         for (int i = messages.size() - 1; i >= 0; i--) {
@@ -77,40 +65,23 @@ public record RequestFingerprint(String exactKey, String scopeKey, String questi
             }
         }
         ChatMessage last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
-        String question = null;
-        if (last instanceof UserMessage user0 && user0.hasSingleText()) {
-            question = user0.singleText();
-        }
+        String question = last instanceof UserMessage u && u.hasSingleText() ? u.singleText() : null;
 
-        // The conversation before the question: every non-system message before the last user message.
-        List<JsonNode> context = new ArrayList<>();
-        for (int i = 0; i < Math.max(lastUser, 0); i++) {
-            if (!(messages.get(i) instanceof SystemMessage)) {
-                context.add(all.get(i));
+        Sha256 exact = Sha256.start().field(VERSION).field("exact").field(tenant).field(user).field(params).field(tools);
+        Sha256 scope = Sha256.start().field(VERSION).field("scope").field(tenant).field(user).field(params).field(tools);
+        int context = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            ChatMessage message = messages.get(i);
+            // LangChain4j's serializer writes a message's fields in a fixed order: deterministic bytes.
+            String json = ChatMessageSerializer.messageToJson(message);
+            exact.field(json);
+            if (message instanceof SystemMessage) {
+                scope.field("system").field(json);
+            } else if (i < lastUser) {
+                scope.field("context").field(json);
+                context++;
             }
         }
-
-        Map<String, Object> identity = new LinkedHashMap<>();
-        identity.put("v", VERSION);
-        identity.put("tenant", tenant);
-        identity.put("user", user);
-        identity.put("params", params);
-        identity.put("tools", CanonicalJson.parse(tools));
-
-        Map<String, Object> exact = new LinkedHashMap<>(identity);
-        exact.put("kind", "exact");
-        exact.put("messages", all);
-
-        Map<String, Object> scope = new LinkedHashMap<>(identity);
-        scope.put("kind", "scope");
-        scope.put("system", system);
-        scope.put("context", context);
-
-        return new RequestFingerprint(
-                Sha256.hex(CanonicalJson.write(exact)),
-                Sha256.hex(CanonicalJson.write(scope)),
-                question,
-                last == null ? null : last.type(),
-                context.size());
+        return new RequestFingerprint(exact.hex(), scope.hex(), question, last == null ? null : last.type(), context);
     }
 }

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tool specifications in canonical order. AiServices collects tools by reflection, and
@@ -60,12 +61,27 @@ public final class ToolSpecifications {
         return CanonicalJson.write(toMap(tool));
     }
 
-    /** Canonical JSON of the whole (sorted) tool set. */
+    /** Canonical JSON of the whole (sorted) tool set; an agent sends the same set every call, so it is memoised. */
     public static String canonicalJson(List<ToolSpecification> tools) {
+        if (tools == null || tools.isEmpty()) {
+            return "[]";
+        }
+        String cached = SET_JSON.get(tools);
+        if (cached != null) {
+            return cached;
+        }
         List<Map<String, Object>> maps = new ArrayList<>();
         for (ToolSpecification tool : sorted(tools)) {
             maps.add(toMap(tool));
         }
-        return CanonicalJson.write(maps);
+        String json = CanonicalJson.write(maps);
+        if (SET_JSON.size() >= MEMO_LIMIT) {
+            SET_JSON.clear(); // a bound, not an LRU: agents have a handful of tool sets
+        }
+        SET_JSON.put(List.copyOf(tools), json);
+        return json;
     }
+
+    private static final int MEMO_LIMIT = 256;
+    private static final Map<List<ToolSpecification>, String> SET_JSON = new ConcurrentHashMap<>();
 }

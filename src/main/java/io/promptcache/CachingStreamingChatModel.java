@@ -1,0 +1,253 @@
+package io.promptcache;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.Capability;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.CompleteToolCall;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
+import dev.langchain4j.model.chat.response.PartialThinking;
+import dev.langchain4j.model.chat.response.PartialThinkingContext;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.chat.response.StreamingHandle;
+import io.promptcache.prefix.ProviderCacheUsage;
+import io.promptcache.store.CacheStore;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The streaming twin of {@link CachingChatModel}: same tiers, scope, policy and storage. On a miss
+ * every callback of the wrapped model reaches the caller as it arrives while the stream is recorded;
+ * only a stream that completes with finish reason STOP is stored. On a hit the stored answer is
+ * replayed as partial responses followed by the complete response.
+ *
+ * <p>To share one cache between a blocking and a streaming model, pass both builders the same
+ * {@code cacheStore}, {@code embeddingStore} and {@code embeddingModel}.
+ */
+public final class CachingStreamingChatModel implements StreamingChatModel {
+
+    private final StreamingChatModel delegate;
+    private final CacheEngine engine;
+    private final ReplayPacing pacing;
+    private final ExecutorService replayExecutor;
+    private final ConcurrentMap<String, StreamFlight> flights = new ConcurrentHashMap<>();
+
+    private CachingStreamingChatModel(Builder builder) {
+        this.delegate = builder.delegate;
+        this.engine = new CacheEngine(builder);
+        this.pacing = builder.pacing;
+        this.replayExecutor = builder.pacing.delay().isZero() ? null : CacheExecutor.create("promptcache-replay", 4, 1024);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
+        long start = System.nanoTime();
+        CacheEngine.CallContext ctx = engine.context();
+        ChatRequest effective = engine.layout(request);
+        CacheEngine.Lookup lookup = engine.lookup(effective, ctx);
+
+        if (lookup.hit()) {
+            ChatResponse cached = CachedResponses.toChatResponse(lookup, engine);
+            if (cached != null) {
+                engine.metrics().hit(lookup.source());
+                replay(cached, handler, () -> engine.report(ctx, new CacheOutcome(lookup.source(),
+                        lookup.match() == null ? null : lookup.match().similarity(),
+                        lookup.match() == null ? null : lookup.match().candidate(),
+                        Duration.ofNanos(System.nanoTime() - start), ProviderCacheUsage.NONE, false, false, false)));
+                return;
+            }
+        }
+        engine.metrics().miss();
+        String key = lookup.flightKey();
+        while (true) {
+            StreamFlight existing = key == null ? null : flights.get(key);
+            if (existing != null) {
+                boolean joined = existing.subscribe(handler, response -> {
+                    engine.report(ctx, new CacheOutcome(CacheSource.LLM, null, null,
+                            Duration.ofNanos(System.nanoTime() - start), ProviderCacheUsage.NONE, false, true,
+                            lookup.degraded()));
+                    return null;
+                }, error -> { });
+                if (joined) {
+                    engine.metrics().sharedFlight();
+                    return;
+                }
+                flights.remove(key, existing); // it ended between get and subscribe
+                continue;
+            }
+            AtomicReference<StreamFlight> self = new AtomicReference<>();
+            AtomicBoolean stored = new AtomicBoolean();
+            StreamFlight flight = new StreamFlight(
+                    (response, cancelled) -> stored.set(!cancelled && engine.store(lookup, response)),
+                    () -> {
+                        if (key != null) {
+                            flights.remove(key, self.get());
+                        }
+                    });
+            self.set(flight);
+            if (key != null && flights.putIfAbsent(key, flight) != null) {
+                continue;
+            }
+            flight.subscribe(handler, response -> {
+                engine.report(ctx, new CacheOutcome(CacheSource.LLM, null, null,
+                        Duration.ofNanos(System.nanoTime() - start), ProviderCacheUsage.of(response), stored.get(),
+                        false, lookup.degraded()));
+                return null;
+            }, error -> { });
+            try {
+                delegate.chat(effective, flight);
+            } catch (RuntimeException e) {
+                flight.onError(e);
+            }
+            return;
+        }
+    }
+
+    /** Replays a stored answer: thinking, text in chunks, tool calls, then the complete response. */
+    private void replay(ChatResponse response, StreamingChatResponseHandler handler, Runnable beforeComplete) {
+        Runnable work = () -> {
+            ReplayHandle handle = new ReplayHandle();
+            try {
+                String thinking = response.aiMessage().thinking();
+                for (String chunk : pacing.chunks(thinking)) {
+                    if (handle.isCancelled()) {
+                        return;
+                    }
+                    handler.onPartialThinking(new PartialThinking(chunk), new PartialThinkingContext(handle));
+                    pause();
+                }
+                for (String chunk : pacing.chunks(response.aiMessage().text())) {
+                    if (handle.isCancelled()) {
+                        return;
+                    }
+                    handler.onPartialResponse(new PartialResponse(chunk), new PartialResponseContext(handle));
+                    pause();
+                }
+                List<ToolExecutionRequest> calls = response.aiMessage().toolExecutionRequests();
+                for (int i = 0; i < calls.size(); i++) {
+                    handler.onCompleteToolCall(new CompleteToolCall(i, calls.get(i)));
+                }
+                if (handle.isCancelled()) {
+                    return;
+                }
+                beforeComplete.run();
+                handler.onCompleteResponse(response);
+            } catch (RuntimeException e) {
+                handler.onError(e);
+            }
+        };
+        if (replayExecutor == null) {
+            work.run();
+        } else {
+            try {
+                replayExecutor.execute(work);
+            } catch (RuntimeException rejected) {
+                work.run();
+            }
+        }
+    }
+
+    private void pause() {
+        if (pacing.delay().isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(pacing.delay().toMillis(), pacing.delay().toNanosPart() % 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public ChatRequestParameters defaultRequestParameters() {
+        return delegate.defaultRequestParameters();
+    }
+
+    @Override
+    public List<ChatModelListener> listeners() {
+        return List.of();
+    }
+
+    @Override
+    public ModelProvider provider() {
+        return delegate.provider();
+    }
+
+    @Override
+    public Set<Capability> supportedCapabilities() {
+        return delegate.supportedCapabilities();
+    }
+
+    public StreamingChatModel delegate() {
+        return delegate;
+    }
+
+    public CacheMetrics metrics() {
+        return engine.metrics();
+    }
+
+    public CacheStore store() {
+        return engine.store();
+    }
+
+    /** Streams in flight, shared by identical callers; for tests and monitoring. */
+    int inFlight() {
+        return flights.size();
+    }
+
+    private static final class ReplayHandle implements StreamingHandle {
+        private volatile boolean cancelled;
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled;
+        }
+    }
+
+    /** Builder of {@link CachingStreamingChatModel}. */
+    public static final class Builder extends CachingModelBuilder<Builder> {
+        private StreamingChatModel delegate;
+        private ReplayPacing pacing = ReplayPacing.DEFAULT;
+
+        /** The streaming model to call on a miss. Required. */
+        public Builder delegate(StreamingChatModel delegate) {
+            this.delegate = Objects.requireNonNull(delegate, "delegate");
+            return this;
+        }
+
+        /** How hits are replayed; default {@link ReplayPacing#DEFAULT}: natural chunks, no delay. */
+        public Builder replayPacing(ReplayPacing pacing) {
+            this.pacing = Objects.requireNonNull(pacing, "replayPacing");
+            return this;
+        }
+
+        public CachingStreamingChatModel build() {
+            if (delegate == null) {
+                throw new IllegalStateException("delegate must be set: the StreamingChatModel to call on a cache miss");
+            }
+            return new CachingStreamingChatModel(this);
+        }
+    }
+}

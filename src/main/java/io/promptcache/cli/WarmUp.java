@@ -1,0 +1,93 @@
+package io.promptcache.cli;
+
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.memory.chat.MessageWindowChatMemory;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.service.AiServices;
+import io.promptcache.CacheScope;
+import io.promptcache.CachingChatModel;
+import io.promptcache.CachingStreamingChatModel;
+
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Runs the cache path (fingerprint, embedding, vector search, verification, replay, AiServices) a few
+ * dozen times against a local echo model in a throwaway cache, before the first timed turn. A fresh
+ * JVM runs every method interpreted at first; without this the demo's first hits would measure the
+ * JIT, not the cache. Nothing here reaches the real model or the user's cache.
+ */
+final class WarmUp {
+
+    private static final String[] QUESTIONS = {"什么是缓存？", "缓存是什么？", "如何开通服务", "如何取消服务",
+            "How does a semantic cache work?", "What is a semantic cache?", "缓存是什么？", "什么是缓存？"};
+
+    private static final int ROUNDS = 12;
+
+    private WarmUp() {
+    }
+
+    static void run(EmbeddingModel embedder, boolean stream) {
+        for (int i = 0; i < 4; i++) {
+            for (String q : QUESTIONS) {
+                embedder.embed(q);
+            }
+        }
+        try (CacheScope ignored = CacheScope.open("promptcache-warm-up")) {
+            if (stream) {
+                CachingStreamingChatModel model = CachingStreamingChatModel.builder().delegate(new EchoStreamingModel())
+                        .embeddingModel(embedder).build();
+                StreamingAssistant assistant = AiServices.builder(StreamingAssistant.class).streamingChatModel(model)
+                        .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
+                        .tools(new DemoTools(Clock.systemDefaultZone())).build();
+                for (int round = 0; round < ROUNDS; round++) {
+                    for (int i = 0; i < QUESTIONS.length; i++) {
+                        CompletableFuture<Object> done = new CompletableFuture<>();
+                        assistant.chat("warm-" + round + "-" + i, QUESTIONS[i]).onPartialResponse(t -> { })
+                                .onCompleteResponse(done::complete).onError(done::completeExceptionally).start();
+                        done.join();
+                    }
+                }
+            } else {
+                CachingChatModel model = CachingChatModel.builder().delegate(new EchoModel()).embeddingModel(embedder).build();
+                Assistant assistant = AiServices.builder(Assistant.class).chatModel(model)
+                        .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
+                        .tools(new DemoTools(Clock.systemDefaultZone())).build();
+                for (int round = 0; round < ROUNDS; round++) {
+                    for (int i = 0; i < QUESTIONS.length; i++) {
+                        assistant.chat("warm-" + round + "-" + i, QUESTIONS[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    private static ChatResponse echo(ChatRequest request) {
+        return ChatResponse.builder().aiMessage(AiMessage.from("warm-up answer to a warm-up question"))
+                .finishReason(FinishReason.STOP).modelName("echo").build();
+    }
+
+    private static final class EchoModel implements ChatModel {
+        @Override
+        public ChatResponse doChat(ChatRequest request) {
+            return echo(request);
+        }
+    }
+
+    private static final class EchoStreamingModel implements StreamingChatModel {
+        @Override
+        public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
+            ChatResponse response = echo(request);
+            for (String piece : response.aiMessage().text().split("(?<= )")) {
+                handler.onPartialResponse(piece);
+            }
+            handler.onCompleteResponse(response);
+        }
+    }
+}
