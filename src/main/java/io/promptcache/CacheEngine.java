@@ -3,7 +3,10 @@ package io.promptcache;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.TokenUsage;
 import io.promptcache.key.RequestFingerprint;
+import io.promptcache.prefix.CacheAccounting;
+import io.promptcache.prefix.PrefixBreakDetector;
 import io.promptcache.prefix.PromptLayout;
 import io.promptcache.semantic.MatchCandidate;
 import io.promptcache.semantic.SemanticIndex;
@@ -52,6 +55,8 @@ final class CacheEngine {
     private final ExecutorService executor;
     private final Clock clock;
     private final FaultLog faults = new FaultLog(LOG);
+    private final CacheAccounting accounting;
+    private final PrefixBreakDetector prefixBreaks;
 
     CacheEngine(CachingModelBuilder<?> b) {
         this.store = b.resolveStore();
@@ -69,6 +74,8 @@ final class CacheEngine {
         this.listeners = List.copyOf(b.listeners);
         this.executor = b.executor == null ? CacheExecutor.shared() : b.executor;
         this.clock = b.clock;
+        this.accounting = new CacheAccounting(b.pricing);
+        this.prefixBreaks = b.prefixBreakDetector;
         if (index != null) {
             store.addRemovalListener((tenant, id, cause) -> {
                 try {
@@ -90,6 +97,14 @@ final class CacheEngine {
 
     double threshold() {
         return threshold;
+    }
+
+    CacheAccounting accounting() {
+        return accounting;
+    }
+
+    PrefixBreakDetector prefixBreaks() {
+        return prefixBreaks;
     }
 
     /** Tenant and user of the calling thread's {@link CacheScope}, or the default tenant. */
@@ -114,6 +129,13 @@ final class CacheEngine {
 
     Lookup lookup(ChatRequest request, CallContext ctx) {
         metrics.request();
+        if (prefixBreaks != null) {
+            try {
+                prefixBreaks.observe(ctx.tenant(), ctx.user(), request);
+            } catch (RuntimeException e) {
+                faults.fault("prefix check", e);
+            }
+        }
         RequestFingerprint fp;
         try {
             fp = RequestFingerprint.of(request, ctx.tenant(), perUserIsolation ? ctx.user() : null);
@@ -188,7 +210,16 @@ final class CacheEngine {
         return done.orElse(false);
     }
 
-    void report(CallContext ctx, CacheOutcome outcome) {
+    /** Records an outcome: accounting, the caller's scope, the listeners. */
+    void report(CallContext ctx, CacheOutcome outcome, ChatResponse response) {
+        TokenUsage usage = response == null ? null : response.tokenUsage();
+        Integer in = usage == null ? null : usage.inputTokenCount();
+        Integer out = usage == null ? null : usage.outputTokenCount();
+        if (outcome.source().cached() || outcome.sharedFlight()) {
+            accounting.cacheHit(in, out);
+        } else {
+            accounting.modelCall(outcome.providerUsage(), in, out);
+        }
         if (ctx.scope() != null) {
             ctx.scope().record(outcome);
         }

@@ -7,6 +7,8 @@ import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import io.promptcache.prefix.CacheAccounting;
+import io.promptcache.prefix.PrefixBreakDetector;
 import io.promptcache.prefix.ProviderCacheUsage;
 import io.promptcache.store.CacheStore;
 
@@ -58,7 +60,7 @@ public final class CachingChatModel implements ChatModel {
                 engine.report(ctx, new CacheOutcome(lookup.source(),
                         lookup.match() == null ? null : lookup.match().similarity(),
                         lookup.match() == null ? null : lookup.match().candidate(),
-                        Duration.ofNanos(System.nanoTime() - start), ProviderCacheUsage.NONE, false, false, false));
+                        Duration.ofNanos(System.nanoTime() - start), ProviderCacheUsage.NONE, false, false, false), cached);
                 return cached;
             }
         }
@@ -75,7 +77,7 @@ public final class CachingChatModel implements ChatModel {
         engine.report(ctx, new CacheOutcome(CacheSource.LLM, null, null,
                 Duration.ofNanos(System.nanoTime() - start),
                 result.shared() ? ProviderCacheUsage.NONE : ProviderCacheUsage.of(response),
-                result.value().stored(), result.shared(), lookup.degraded()));
+                result.value().stored(), result.shared(), lookup.degraded()), response);
         return response;
     }
 
@@ -106,6 +108,16 @@ public final class CachingChatModel implements ChatModel {
 
     public CacheMetrics metrics() {
         return engine.metrics();
+    }
+
+    /** Running totals of tokens billed and saved, and their cost. */
+    public CacheAccounting accounting() {
+        return engine.accounting();
+    }
+
+    /** The prefix-break detector, or {@code null} when turned off. */
+    public PrefixBreakDetector prefixBreaks() {
+        return engine.prefixBreaks();
     }
 
     /** The entry store, for listing, stats and invalidation. */

@@ -5,6 +5,8 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.store.embedding.EmbeddingStore;
 import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
 import io.promptcache.embedding.EmbeddingModels;
+import io.promptcache.prefix.PrefixBreakDetector;
+import io.promptcache.prefix.ProviderPricing;
 import io.promptcache.semantic.HitVerifier;
 import io.promptcache.semantic.LexicalGuard;
 import io.promptcache.semantic.SemanticIndex;
@@ -51,6 +53,8 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
     ExecutorService executor;
     Clock clock = Clock.systemUTC();
     int maxCandidates = 5;
+    ProviderPricing pricing = ProviderPricing.DEEPSEEK_CHAT;
+    PrefixBreakDetector prefixBreakDetector = PrefixBreakDetector.defaults();
 
     @SuppressWarnings("unchecked")
     private B self() {
@@ -191,6 +195,24 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
             throw new IllegalArgumentException("maxCandidates must be at least 1, was " + maxCandidates);
         }
         this.maxCandidates = maxCandidates;
+        return self();
+    }
+
+    /** Prices for the cost accounting; default DeepSeek's published prices for deepseek-chat. */
+    public B pricing(ProviderPricing pricing) {
+        this.pricing = Objects.requireNonNull(pricing, "pricing");
+        return self();
+    }
+
+    /** Detects requests that break their own prompt prefix; pass a configured one to silence causes. */
+    public B prefixBreakDetector(PrefixBreakDetector detector) {
+        this.prefixBreakDetector = Objects.requireNonNull(detector, "prefixBreakDetector");
+        return self();
+    }
+
+    /** Turns prefix-break detection off altogether. */
+    public B prefixBreakWarnings(boolean on) {
+        this.prefixBreakDetector = on ? PrefixBreakDetector.defaults() : null;
         return self();
     }
 

@@ -15,6 +15,8 @@ import dev.langchain4j.model.chat.response.PartialThinking;
 import dev.langchain4j.model.chat.response.PartialThinkingContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
+import io.promptcache.prefix.CacheAccounting;
+import io.promptcache.prefix.PrefixBreakDetector;
 import io.promptcache.prefix.ProviderCacheUsage;
 import io.promptcache.store.CacheStore;
 
@@ -70,7 +72,7 @@ public final class CachingStreamingChatModel implements StreamingChatModel {
                 replay(cached, handler, () -> engine.report(ctx, new CacheOutcome(lookup.source(),
                         lookup.match() == null ? null : lookup.match().similarity(),
                         lookup.match() == null ? null : lookup.match().candidate(),
-                        Duration.ofNanos(System.nanoTime() - start), ProviderCacheUsage.NONE, false, false, false)));
+                        Duration.ofNanos(System.nanoTime() - start), ProviderCacheUsage.NONE, false, false, false), cached));
                 return;
             }
         }
@@ -82,7 +84,7 @@ public final class CachingStreamingChatModel implements StreamingChatModel {
                 boolean joined = existing.subscribe(handler, response -> {
                     engine.report(ctx, new CacheOutcome(CacheSource.LLM, null, null,
                             Duration.ofNanos(System.nanoTime() - start), ProviderCacheUsage.NONE, false, true,
-                            lookup.degraded()));
+                            lookup.degraded()), response);
                     return null;
                 }, error -> { });
                 if (joined) {
@@ -108,7 +110,7 @@ public final class CachingStreamingChatModel implements StreamingChatModel {
             flight.subscribe(handler, response -> {
                 engine.report(ctx, new CacheOutcome(CacheSource.LLM, null, null,
                         Duration.ofNanos(System.nanoTime() - start), ProviderCacheUsage.of(response), stored.get(),
-                        false, lookup.degraded()));
+                        false, lookup.degraded()), response);
                 return null;
             }, error -> { });
             try {
@@ -201,6 +203,16 @@ public final class CachingStreamingChatModel implements StreamingChatModel {
 
     public CacheMetrics metrics() {
         return engine.metrics();
+    }
+
+    /** Running totals of tokens billed and saved, and their cost. */
+    public CacheAccounting accounting() {
+        return engine.accounting();
+    }
+
+    /** The prefix-break detector, or {@code null} when turned off. */
+    public PrefixBreakDetector prefixBreaks() {
+        return engine.prefixBreaks();
     }
 
     public CacheStore store() {

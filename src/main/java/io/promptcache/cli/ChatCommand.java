@@ -6,6 +6,7 @@ import io.promptcache.CacheScope;
 import io.promptcache.CacheSource;
 import io.promptcache.deepseek.DeepSeekSimulator;
 import io.promptcache.embedding.EmbeddingModels;
+import io.promptcache.prefix.CacheAccounting;
 import io.promptcache.prefix.ProviderCacheUsage;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import picocli.CommandLine.Command;
@@ -95,8 +96,18 @@ public final class ChatCommand implements Callable<Integer> {
                     : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
                 run(agent, in, script == null && !json);
             }
+            printSummary(agent.accounting(), json ? System.err : out);
         }
         return 0;
+    }
+
+    /** The session's totals: prompt tokens, the provider's hit ratio, and the cost with and without both caches. */
+    static void printSummary(CacheAccounting.Snapshot a, PrintStream to) {
+        to.printf("-- session: %d model calls, %d answered from our cache%n", a.modelCalls(), a.cachedCalls());
+        to.printf("   prompt tokens %d (DeepSeek cache hit %d, miss %d), hit ratio %.3f; output tokens %d%n",
+                a.promptTokens(), a.providerHitTokens(), a.providerMissTokens(), a.providerHitRatio(), a.outputTokens());
+        to.printf("   estimated cost $%.6f; without DeepSeek's prefix cache $%.6f; without either cache $%.6f%n",
+                a.cost(), a.costWithoutProviderCache(), a.costWithoutCaches());
     }
 
     private void run(DemoAgent agent, BufferedReader in, boolean interactive) throws IOException {

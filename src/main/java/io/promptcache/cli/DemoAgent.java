@@ -9,6 +9,7 @@ import io.promptcache.CachingChatModel;
 import io.promptcache.CachingModelBuilder;
 import io.promptcache.CachingStreamingChatModel;
 import io.promptcache.deepseek.DeepSeek;
+import io.promptcache.prefix.CacheAccounting;
 import io.promptcache.deepseek.DeepSeekSimulator;
 
 import java.time.Clock;
@@ -26,6 +27,7 @@ public final class DemoAgent implements AutoCloseable {
 
     private final DeepSeekSimulator simulator;
     private final CacheMetrics metrics;
+    private CacheAccounting accounting;
     private final Assistant assistant;
     private final StreamingAssistant streamingAssistant;
 
@@ -57,18 +59,24 @@ public final class DemoAgent implements AutoCloseable {
                 CachingStreamingChatModel.Builder b = CachingStreamingChatModel.builder()
                         .delegate(DeepSeek.streamingChatModel(endpoint)).embeddingModel(embedder).metrics(metrics);
                 cacheConfig.accept(b);
+                CachingStreamingChatModel model = b.build();
                 StreamingAssistant assistant = AiServices.builder(StreamingAssistant.class)
-                        .streamingChatModel(b.build()).chatMemoryProvider(memory())
+                        .streamingChatModel(model).chatMemoryProvider(memory())
                         .tools(new DemoTools(Clock.systemDefaultZone())).build();
-                return new DemoAgent(simulator, metrics, null, assistant);
+                DemoAgent agent = new DemoAgent(simulator, metrics, null, assistant);
+                agent.accounting = model.accounting();
+                return agent;
             }
             CachingChatModel.Builder b = CachingChatModel.builder()
                     .delegate(DeepSeek.chatModel(endpoint)).embeddingModel(embedder).metrics(metrics);
             cacheConfig.accept(b);
+            CachingChatModel model = b.build();
             Assistant assistant = AiServices.builder(Assistant.class)
-                    .chatModel(b.build()).chatMemoryProvider(memory())
+                    .chatModel(model).chatMemoryProvider(memory())
                     .tools(new DemoTools(Clock.systemDefaultZone())).build();
-            return new DemoAgent(simulator, metrics, assistant, null);
+            DemoAgent agent = new DemoAgent(simulator, metrics, assistant, null);
+            agent.accounting = model.accounting();
+            return agent;
         } catch (RuntimeException e) {
             if (simulator != null) {
                 simulator.close();
@@ -116,6 +124,11 @@ public final class DemoAgent implements AutoCloseable {
 
     /** An answer and, when streamed, milliseconds to its first token. */
     public record Answer(String text, Double firstTokenMs) {
+    }
+
+    /** Tokens billed and saved so far, with their cost. */
+    public CacheAccounting.Snapshot accounting() {
+        return accounting.snapshot();
     }
 
     public CacheMetrics metrics() {

@@ -1,5 +1,7 @@
 package io.promptcache.deepseek;
 
+import io.promptcache.prefix.TokenEstimator;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,5 +1,7 @@
 package io.promptcache.deepseek;
 
+import io.promptcache.prefix.TokenEstimator;
+
 import io.promptcache.key.Sha256;
 
 import java.util.List;

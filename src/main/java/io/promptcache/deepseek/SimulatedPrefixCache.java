@@ -1,5 +1,7 @@
 package io.promptcache.deepseek;
 
+import io.promptcache.prefix.TokenEstimator;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,10 +67,10 @@ final class SimulatedPrefixCache {
             add(shared, now);
         }
         int cut = 0;
-        double tokens = 0;
+        long units = 0;
         for (int i = 0; i < prompt.length(); i++) {
-            tokens += TokenEstimator.weight(prompt.charAt(i));
-            if (tokens >= (cut + 1) * (double) INTERVAL_TOKENS) {
+            units += TokenEstimator.units(prompt.charAt(i));
+            if (units >= (long) (cut + 1) * INTERVAL_TOKENS * TokenEstimator.UNITS_PER_TOKEN) {
                 cut++;
                 add(prompt.substring(0, i + 1), now);
             }

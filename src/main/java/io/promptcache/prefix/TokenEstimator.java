@@ -1,32 +1,34 @@
-package io.promptcache.deepseek;
+package io.promptcache.prefix;
 
 /**
  * Approximate token counts, consistent for the same text: about 1.5 characters per token for
- * Chinese (and other CJK) characters and 4 characters per token for everything else.
+ * Chinese (and other CJK) characters and 4 characters per token for everything else. Weights are
+ * kept in twelfths of a token so prefixes add up exactly, with no floating-point drift.
  */
 public final class TokenEstimator {
+
+    /** Weights are in units of 1/12 token. */
+    public static final int UNITS_PER_TOKEN = 12;
+    private static final int CJK_UNITS = 8;   // 1 / 1.5 token
+    private static final int OTHER_UNITS = 3; // 1 / 4 token
 
     private TokenEstimator() {
     }
 
     public static int count(CharSequence text) {
-        return (int) Math.ceil(weight(text, 0, text.length()));
-    }
-
-    /** Token weight of {@code text[from, to)}, as a fraction, so prefixes add up exactly. */
-    public static double weight(CharSequence text, int from, int to) {
-        double w = 0;
-        for (int i = from; i < to; i++) {
-            w += weight(text.charAt(i));
+        long units = 0;
+        for (int i = 0; i < text.length(); i++) {
+            units += units(text.charAt(i));
         }
-        return w;
+        return (int) ((units + UNITS_PER_TOKEN - 1) / UNITS_PER_TOKEN);
     }
 
-    static double weight(char ch) {
-        return isCjk(ch) ? 1 / 1.5 : 1 / 4.0;
+    /** Weight of one character in 1/12 token. */
+    public static int units(char ch) {
+        return isCjk(ch) ? CJK_UNITS : OTHER_UNITS;
     }
 
-    static boolean isCjk(char ch) {
+    public static boolean isCjk(char ch) {
         Character.UnicodeBlock block = Character.UnicodeBlock.of(ch);
         return block == Character.UnicodeBlock.CJK_UNIFIED_IDEOGRAPHS
                 || block == Character.UnicodeBlock.CJK_UNIFIED_IDEOGRAPHS_EXTENSION_A
