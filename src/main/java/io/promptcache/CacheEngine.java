@@ -79,7 +79,7 @@ final class CacheEngine {
         if (index != null) {
             store.addRemovalListener((tenant, id, cause) -> {
                 try {
-                    index.remove(id);
+                    index.remove(tenant, id);
                 } catch (RuntimeException e) {
                     faults.fault("index removal", e);
                 }
@@ -168,7 +168,7 @@ final class CacheEngine {
             if (entry.isEmpty()) {
                 // Expired, evicted or deleted since it was indexed: forget the vector and look further.
                 metrics.staleCandidate();
-                index.remove(candidate.entryId());
+                index.remove(ctx.tenant(), candidate.entryId());
                 continue;
             }
             return new Lookup(ctx, fp, CacheSource.SEMANTIC, entry.get(), candidate, embedding, false);
@@ -199,9 +199,11 @@ final class CacheEngine {
             long now = clock.millis();
             CacheEntry entry = new CacheEntry(fp.exactKey(), miss.context().tenant(), fp.scopeKey(), fp.question(),
                     StoredResponse.from(response), embedding == null ? null : embedding.vector(), now, now, 0, 0);
+            if (embedding != null) {
+                index.remove(entry.tenant(), entry.id()); // re-storing the same request must not leave two vectors
+            }
             store.put(entry, ttl);
             if (embedding != null) {
-                index.remove(entry.id()); // re-storing the same request must not leave two vectors
                 index.add(entry.id(), entry.tenant(), entry.scopeKey(), fp.question(), embedding);
             }
             metrics.stored();

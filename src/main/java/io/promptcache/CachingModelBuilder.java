@@ -5,6 +5,7 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.store.embedding.EmbeddingStore;
 import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
 import io.promptcache.embedding.EmbeddingModels;
+import io.promptcache.redis.RedisEmbeddingStore;
 import io.promptcache.prefix.PrefixBreakDetector;
 import io.promptcache.prefix.ProviderPricing;
 import io.promptcache.semantic.HitVerifier;
@@ -234,10 +235,26 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
         if (!semantic) {
             return null;
         }
-        return new SemanticIndex(
-                embeddingModel != null ? embeddingModel : EmbeddingModels.inProcess(),
-                embeddingStore != null ? embeddingStore : new InMemoryEmbeddingStore<>(),
-                maxCandidates);
+        EmbeddingModel model = embeddingModel != null ? embeddingModel : EmbeddingModels.inProcess();
+        EmbeddingStore<TextSegment> store = embeddingStore != null ? embeddingStore : new InMemoryEmbeddingStore<>();
+        if (store instanceof RedisEmbeddingStore redis) {
+            int dimension = knownDimension(model);
+            if (dimension > 0 && dimension != redis.dimension()) {
+                throw new IllegalArgumentException("the embedding model gives " + dimension
+                        + "-dimension vectors but the Redis vector index has " + redis.dimension()
+                        + "; build the RedisEmbeddingStore with dimension(" + dimension + ") under another key prefix");
+            }
+        }
+        return new SemanticIndex(model, store, maxCandidates);
+    }
+
+    /** The model's dimension, or -1 when it cannot be had now (a remote embedder that is down). */
+    private static int knownDimension(EmbeddingModel model) {
+        try {
+            return model.dimension();
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     private static Duration positive(String name, Duration d) {

@@ -80,7 +80,7 @@ public final class SemanticIndex {
                 continue;
             }
             double cosine = 2 * m.score() - 1; // LangChain4j relevance score is (cosine + 1) / 2
-            out.add(new MatchCandidate(m.embeddingId(), question, segment.text(), cosine));
+            out.add(new MatchCandidate(entryIdOf(m.embeddingId()), question, segment.text(), cosine));
         }
         out.sort((x, y) -> Double.compare(y.similarity(), x.similarity()));
         return out;
@@ -90,11 +90,24 @@ public final class SemanticIndex {
         Metadata metadata = new Metadata()
                 .put(SCOPE, scopeKey)
                 .put(TENANT, tenantTag(tenant));
-        store.addAll(List.of(entryId), List.of(embedding), List.of(TextSegment.from(question, metadata)));
+        store.addAll(List.of(embeddingId(tenant, entryId)), List.of(embedding), List.of(TextSegment.from(question, metadata)));
     }
 
-    public void remove(String entryId) {
-        store.remove(entryId);
+    public void remove(String tenant, String entryId) {
+        store.remove(embeddingId(tenant, entryId));
+    }
+
+    /**
+     * Vector ids are {@code <tenant tag>:<entry id>}: unique across tenants, and a Redis store can
+     * name the entry's hash-tagged key from the id alone.
+     */
+    public static String embeddingId(String tenant, String entryId) {
+        return tenantTag(tenant) + ":" + entryId;
+    }
+
+    static String entryIdOf(String embeddingId) {
+        int colon = embeddingId.indexOf(':');
+        return colon < 0 ? embeddingId : embeddingId.substring(colon + 1);
     }
 
     /** Tenant ids are hashed before they reach the index, so no id can form a filter of its own. */

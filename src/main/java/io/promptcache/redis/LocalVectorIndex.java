@@ -1,0 +1,261 @@
+package io.promptcache.redis;
+
+import dev.langchain4j.data.document.Metadata;
+import dev.langchain4j.store.embedding.filter.Filter;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The in-JVM vector index of LOCAL mode, partitioned by scope. Small partitions are searched
+ * exactly. Large ones are searched in two steps: a 256-bit random-hyperplane signature (SimHash) of
+ * every vector gives the candidates with the smallest Hamming distance, then exact cosine ranks
+ * them. Near duplicates, the only neighbours a cache may serve, have small angles and so very
+ * close signatures; the first step never drops them in practice and costs a few popcounts each.
+ */
+final class LocalVectorIndex {
+
+    static final int SIGNATURE_BITS = 256;
+    private static final int EXACT_LIMIT = 2048;
+    private static final int MIN_CANDIDATES = 256;
+
+    /** One indexed vector. */
+    record Item(String id, String scope, String text, Metadata metadata, float[] unit, long[] signature) {
+    }
+
+    /** A search result: the item and its cosine similarity. */
+    record Hit(Item item, double cosine) {
+    }
+
+    private final int dimension;
+    private final float[][] hyperplanes;
+    private final Map<String, Partition> partitions = new ConcurrentHashMap<>();
+    private final Map<String, Item> byId = new ConcurrentHashMap<>();
+
+    LocalVectorIndex(int dimension) {
+        this.dimension = dimension;
+        Random random = new Random(0x5eed_cafeL + dimension); // the same planes in every JVM
+        hyperplanes = new float[SIGNATURE_BITS][dimension];
+        for (float[] plane : hyperplanes) {
+            for (int i = 0; i < dimension; i++) {
+                plane[i] = (float) random.nextGaussian();
+            }
+        }
+    }
+
+    int dimension() {
+        return dimension;
+    }
+
+    int size() {
+        return byId.size();
+    }
+
+    List<String> ids() {
+        return new ArrayList<>(byId.keySet());
+    }
+
+    Item get(String id) {
+        return byId.get(id);
+    }
+
+    void add(String id, String scope, String text, Metadata metadata, float[] vector) {
+        if (vector.length != dimension) {
+            throw new IllegalArgumentException("vector has dimension " + vector.length + ", the index " + dimension);
+        }
+        float[] unit = normalize(vector);
+        Item item = new Item(id, scope == null ? "" : scope, text, metadata, unit, signature(unit));
+        Item previous = byId.put(id, item);
+        if (previous != null && !previous.scope().equals(item.scope())) {
+            partition(previous.scope()).remove(id);
+        }
+        partition(item.scope()).put(item);
+    }
+
+    boolean remove(String id) {
+        Item item = byId.remove(id);
+        if (item == null) {
+            return false;
+        }
+        Partition p = partitions.get(item.scope());
+        if (p != null) {
+            p.remove(id);
+        }
+        return true;
+    }
+
+    void clear() {
+        byId.clear();
+        partitions.clear();
+    }
+
+    /** Items matching {@code filter} (all when null). */
+    List<Item> matching(Filter filter) {
+        List<Item> out = new ArrayList<>();
+        for (Item item : byId.values()) {
+            if (filter == null || filter.test(item.metadata())) {
+                out.add(item);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Best matches for {@code query}, most similar first.
+     *
+     * @param scope  the only partition to search, or null for all
+     * @param filter metadata filter, or null
+     */
+    List<Hit> search(float[] query, String scope, Filter filter, int maxResults, double minCosine) {
+        float[] q = normalize(query);
+        long[] qs = signature(q);
+        List<Partition> targets = new ArrayList<>();
+        if (scope != null) {
+            Partition p = partitions.get(scope);
+            if (p != null) {
+                targets.add(p);
+            }
+        } else {
+            targets.addAll(partitions.values());
+        }
+        PriorityQueue<Hit> best = new PriorityQueue<>(Comparator.comparingDouble(Hit::cosine));
+        for (Partition p : targets) {
+            for (Item item : p.candidates(qs, Math.max(MIN_CANDIDATES, maxResults * 16))) {
+                if (filter != null && !filter.test(item.metadata())) {
+                    continue;
+                }
+                double cos = dot(q, item.unit());
+                if (cos >= minCosine) {
+                    best.add(new Hit(item, cos));
+                    if (best.size() > maxResults) {
+                        best.poll();
+                    }
+                }
+            }
+        }
+        List<Hit> out = new ArrayList<>(best);
+        out.sort(Comparator.comparingDouble(Hit::cosine).reversed());
+        return out;
+    }
+
+    /** Rough heap bytes per entry: the vector, its signature, id and text. */
+    long estimatedBytes() {
+        long total = 0;
+        for (Item item : byId.values()) {
+            total += 16 + 4L * item.unit().length + 16 + 8L * item.signature().length
+                    + 40 + 2L * item.id().length() + (item.text() == null ? 0 : 40 + 2L * item.text().length()) + 64;
+        }
+        return total;
+    }
+
+    private Partition partition(String scope) {
+        return partitions.computeIfAbsent(scope, k -> new Partition());
+    }
+
+    private long[] signature(float[] unit) {
+        long[] bits = new long[SIGNATURE_BITS / 64];
+        for (int b = 0; b < SIGNATURE_BITS; b++) {
+            if (dot(unit, hyperplanes[b]) >= 0) {
+                bits[b >>> 6] |= 1L << (b & 63);
+            }
+        }
+        return bits;
+    }
+
+    static double dot(float[] a, float[] b) {
+        double s0 = 0;
+        double s1 = 0;
+        int i = 0;
+        for (; i + 1 < a.length; i += 2) {
+            s0 += a[i] * b[i];
+            s1 += a[i + 1] * b[i + 1];
+        }
+        if (i < a.length) {
+            s0 += a[i] * b[i];
+        }
+        return s0 + s1;
+    }
+
+    static float[] normalize(float[] v) {
+        double norm = 0;
+        for (float x : v) {
+            norm += x * x;
+        }
+        norm = Math.sqrt(norm);
+        float[] out = new float[v.length];
+        if (norm == 0) {
+            return out;
+        }
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) (v[i] / norm);
+        }
+        return out;
+    }
+
+    /** The items of one scope, in arrays for fast scans. */
+    private static final class Partition {
+        private final List<Item> items = new ArrayList<>();
+        private final Map<String, Integer> position = new HashMap<>();
+
+        synchronized void put(Item item) {
+            Integer at = position.get(item.id());
+            if (at != null) {
+                items.set(at, item);
+            } else {
+                position.put(item.id(), items.size());
+                items.add(item);
+            }
+        }
+
+        synchronized void remove(String id) {
+            Integer at = position.remove(id);
+            if (at == null) {
+                return;
+            }
+            Item last = items.remove(items.size() - 1);
+            if (at < items.size()) {
+                items.set(at, last);
+                position.put(last.id(), at);
+            }
+        }
+
+        /** Everything when small; otherwise the {@code n} items with the closest signatures. */
+        synchronized List<Item> candidates(long[] query, int n) {
+            if (items.size() <= Math.max(EXACT_LIMIT, n)) {
+                return new ArrayList<>(items);
+            }
+            // Bucket by Hamming distance (0..256): linear time, no sort of the whole partition.
+            int[] distance = new int[items.size()];
+            int[] histogram = new int[SIGNATURE_BITS + 1];
+            for (int i = 0; i < items.size(); i++) {
+                long[] s = items.get(i).signature();
+                int d = 0;
+                for (int w = 0; w < s.length; w++) {
+                    d += Long.bitCount(s[w] ^ query[w]);
+                }
+                distance[i] = d;
+                histogram[d]++;
+            }
+            int cutoff = 0;
+            for (int seen = 0; cutoff <= SIGNATURE_BITS; cutoff++) {
+                seen += histogram[cutoff];
+                if (seen >= n) {
+                    break;
+                }
+            }
+            List<Item> out = new ArrayList<>(n + 16);
+            for (int i = 0; i < items.size(); i++) {
+                if (distance[i] <= cutoff) {
+                    out.add(items.get(i));
+                }
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,442 @@
+package io.promptcache.redis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.promptcache.key.CanonicalJson;
+import io.promptcache.store.CacheEntry;
+import io.promptcache.store.CacheStore;
+import io.promptcache.store.RemovalCause;
+import io.promptcache.store.StoreStats;
+import io.promptcache.store.StoredResponse;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.resps.Tuple;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static io.promptcache.redis.RedisKeys.bytes;
+
+/**
+ * Cache entries in Redis, one HASH each (see {@link RedisKeys} for the layout). An exact hit is one
+ * round trip: a small Lua script reads the entry and, atomically, counts the hit and refreshes the
+ * LRU index. A put writes the entry, sets its TTL with {@code PEXPIRE} and evicts the tenant's least
+ * recently used entries beyond the maximum, all in one script, so no tenant ever holds more than
+ * its maximum, even with many writers. Listing uses {@code ZSCAN} over the tenant's LRU index; there
+ * is no {@code KEYS} anywhere.
+ */
+public final class RedisCacheStore implements CacheStore {
+
+    /** Fields of an entry HASH. */
+    static final String Q = "q";
+    static final String A = "a";
+    static final String V = "v";
+    static final String S = "s";
+    static final String TT = "tt";
+    static final String TN = "tn";
+    static final String C = "c";
+    static final String LA = "la";
+    static final String H = "h";
+    static final String X = "x";
+
+    private static final List<byte[]> READ_FIELDS = List.of(bytes(Q), bytes(A), bytes(S), bytes(TN), bytes(C),
+            bytes(LA), bytes(H), bytes(X));
+
+    private static final LuaScript HIT = new LuaScript("""
+            -- KEYS: entry, lru   ARGV: now, id, fields...
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              redis.call('ZREM', KEYS[2], ARGV[2])
+              return false
+            end
+            redis.call('HINCRBY', KEYS[1], 'h', 1)
+            redis.call('HSET', KEYS[1], 'la', ARGV[1])
+            redis.call('ZADD', KEYS[2], 'XX', ARGV[1], ARGV[2])
+            return redis.call('HMGET', KEYS[1], unpack(ARGV, 3))
+            """);
+
+    private static final LuaScript PUT = new LuaScript("""
+            -- KEYS: entry, lru, exp   ARGV: now, ttl ms (0 = none), max entries, id, entry key prefix, field, value ...
+            local now = tonumber(ARGV[1])
+            local ttl = tonumber(ARGV[2])
+            local max = tonumber(ARGV[3])
+            local id = ARGV[4]
+            -- entries Redis has expired leave the LRU index first, so they do not count against the maximum
+            local gone = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)
+            for _, e in ipairs(gone) do
+              redis.call('ZREM', KEYS[2], e)
+              redis.call('ZREM', KEYS[3], e)
+            end
+            redis.call('DEL', KEYS[1])
+            redis.call('HSET', KEYS[1], unpack(ARGV, 6))
+            redis.call('ZADD', KEYS[2], now, id)
+            if ttl > 0 then
+              redis.call('PEXPIRE', KEYS[1], ttl)
+              redis.call('ZADD', KEYS[3], now + ttl, id)
+            else
+              redis.call('ZREM', KEYS[3], id)
+            end
+            local evicted = {}
+            local over = redis.call('ZCARD', KEYS[2]) - max
+            if over > 0 then
+              local victims = redis.call('ZRANGE', KEYS[2], 0, over - 1)
+              for _, v in ipairs(victims) do
+                redis.call('DEL', ARGV[5] .. v)
+                redis.call('ZREM', KEYS[2], v)
+                redis.call('ZREM', KEYS[3], v)
+                table.insert(evicted, v)
+              end
+            end
+            if ttl > 0 then
+              -- the indexes outlive every entry they list, and go when the last one has
+              redis.call('PEXPIRE', KEYS[2], ttl)
+              redis.call('PEXPIRE', KEYS[3], ttl)
+            else
+              redis.call('PERSIST', KEYS[2])
+            end
+            return evicted
+            """);
+
+    private static final LuaScript REMOVE = new LuaScript("""
+            -- KEYS: entry, lru, exp   ARGV: id
+            redis.call('ZREM', KEYS[2], ARGV[1])
+            redis.call('ZREM', KEYS[3], ARGV[1])
+            return redis.call('DEL', KEYS[1])
+            """);
+
+    private static final LuaScript CLEAN = new LuaScript("""
+            -- KEYS: lru, exp   ARGV: now
+            local gone = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
+            for _, e in ipairs(gone) do
+              redis.call('ZREM', KEYS[1], e)
+              redis.call('ZREM', KEYS[2], e)
+            end
+            return redis.call('ZCARD', KEYS[1])
+            """);
+
+    private final UnifiedJedis jedis;
+    private final RedisKeys keys;
+    private final int maxEntriesPerTenant;
+    private final Clock clock;
+    private final boolean ownsClient;
+    private final List<RemovalListener> listeners = new CopyOnWriteArrayList<>();
+
+    private RedisCacheStore(Builder b) {
+        this.jedis = b.jedis;
+        this.keys = new RedisKeys(b.keyPrefix);
+        this.maxEntriesPerTenant = b.maxEntriesPerTenant;
+        this.clock = b.clock;
+        this.ownsClient = b.ownsClient;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public RedisKeys keys() {
+        return keys;
+    }
+
+    public UnifiedJedis client() {
+        return jedis;
+    }
+
+    @Override
+    public Optional<CacheEntry> hit(String tenant, String entryId) {
+        String tag = RedisKeys.tenantTag(tenant);
+        List<byte[]> args = new ArrayList<>();
+        args.add(bytes(Long.toString(clock.millis())));
+        args.add(bytes(entryId));
+        args.addAll(READ_FIELDS);
+        Object r = HIT.run(jedis, List.of(bytes(keys.entry(tag, entryId)), bytes(keys.lru(tag))), args);
+        if (!(r instanceof List<?> values)) {
+            return Optional.empty();
+        }
+        return decode(entryId, tenant, values);
+    }
+
+    @Override
+    public Optional<CacheEntry> peek(String tenant, String entryId) {
+        String tag = RedisKeys.tenantTag(tenant);
+        List<byte[]> values = jedis.hmget(bytes(keys.entry(tag, entryId)), READ_FIELDS.toArray(byte[][]::new));
+        return decode(entryId, tenant, values);
+    }
+
+    private Optional<CacheEntry> decode(String id, String tenant, List<?> values) {
+        if (values == null || values.size() < READ_FIELDS.size() || values.get(1) == null) {
+            return Optional.empty();
+        }
+        try {
+            StoredResponse response = CanonicalJson.mapper().readValue(str(values.get(1)), StoredResponse.class);
+            return Optional.of(new CacheEntry(id, tenant, str(values.get(2)), str(values.get(0)), response, null,
+                    num(values.get(4)), num(values.get(5)), num(values.get(6)), num(values.get(7))));
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new IllegalStateException("cache entry " + id + " cannot be read: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : o.toString();
+    }
+
+    private static long num(Object o) {
+        String s = str(o);
+        return s == null || s.isEmpty() ? 0 : Long.parseLong(s);
+    }
+
+    @Override
+    public void put(CacheEntry entry, Duration ttl) {
+        String tag = RedisKeys.tenantTag(entry.tenant());
+        long now = clock.millis();
+        long ttlMs = ttl == null || ttl.isNegative() ? 0 : ttl.toMillis();
+        String answer;
+        try {
+            answer = CanonicalJson.mapper().writeValueAsString(entry.response());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("response cannot be written as JSON", e);
+        }
+        List<byte[]> args = new ArrayList<>();
+        args.add(bytes(Long.toString(now)));
+        args.add(bytes(Long.toString(ttlMs)));
+        args.add(bytes(Integer.toString(maxEntriesPerTenant)));
+        args.add(bytes(entry.id()));
+        args.add(bytes(keys.entryKeyPrefix(tag)));
+        field(args, A, bytes(answer));
+        field(args, S, bytes(entry.scopeKey()));
+        field(args, TT, bytes(tag));
+        field(args, TN, bytes(entry.tenant()));
+        field(args, C, bytes(Long.toString(entry.createdAt())));
+        field(args, LA, bytes(Long.toString(now)));
+        field(args, H, bytes(Long.toString(entry.hitCount())));
+        field(args, X, bytes(Long.toString(ttlMs > 0 ? now + ttlMs : 0)));
+        if (entry.question() != null) {
+            field(args, Q, bytes(entry.question()));
+        }
+        if (entry.embedding() != null) {
+            field(args, V, Vectors.toBytes(entry.embedding()));
+        }
+        Object evicted = PUT.run(jedis, List.of(bytes(keys.entry(tag, entry.id())), bytes(keys.lru(tag)),
+                bytes(keys.exp(tag))), args);
+        jedis.hset(keys.tenants(), tag, entry.tenant());
+        if (ttlMs > 0) {
+            jedis.pexpire(keys.tenants(), Math.max(ttlMs, jedis.pttl(keys.tenants())));
+        } else {
+            jedis.persist(keys.tenants());
+        }
+        if (evicted instanceof List<?> ids) {
+            for (Object id : ids) {
+                notifyRemoval(entry.tenant(), str(id), RemovalCause.EVICTED);
+            }
+        }
+    }
+
+    private static void field(List<byte[]> args, String name, byte[] value) {
+        args.add(bytes(name));
+        args.add(value);
+    }
+
+    @Override
+    public boolean remove(String tenant, String entryId) {
+        String tag = RedisKeys.tenantTag(tenant);
+        Object n = REMOVE.run(jedis, List.of(bytes(keys.entry(tag, entryId)), bytes(keys.lru(tag)), bytes(keys.exp(tag))),
+                List.of(bytes(entryId)));
+        boolean removed = n instanceof Long l && l > 0;
+        if (removed) {
+            notifyRemoval(tenant, entryId, RemovalCause.EXPLICIT);
+        }
+        return removed;
+    }
+
+    @Override
+    public long clearTenant(String tenant) {
+        String tag = RedisKeys.tenantTag(tenant);
+        List<String> ids = ids(tag, Integer.MAX_VALUE);
+        long removed = 0;
+        for (int i = 0; i < ids.size(); i += 500) {
+            List<String> batch = ids.subList(i, Math.min(ids.size(), i + 500));
+            String[] entryKeys = batch.stream().map(id -> keys.entry(tag, id)).toArray(String[]::new);
+            removed += jedis.del(entryKeys); // one slot: every key carries the tenant's tag
+        }
+        jedis.del(keys.lru(tag), keys.exp(tag));
+        jedis.hdel(keys.tenants(), tag);
+        for (String id : ids) {
+            notifyRemoval(tenant, id, RemovalCause.EXPLICIT);
+        }
+        return removed;
+    }
+
+    @Override
+    public long clearScope(String tenant, String scopeKey) {
+        String tag = RedisKeys.tenantTag(tenant);
+        long removed = 0;
+        List<String> ids = ids(tag, Integer.MAX_VALUE);
+        for (int i = 0; i < ids.size(); i += 500) {
+            List<String> batch = ids.subList(i, Math.min(ids.size(), i + 500));
+            List<Response<String>> scopes = new ArrayList<>();
+            try (AbstractPipeline p = jedis.pipelined()) {
+                for (String id : batch) {
+                    scopes.add(p.hget(keys.entry(tag, id), S));
+                }
+                p.sync();
+            }
+            for (int k = 0; k < batch.size(); k++) {
+                if (scopeKey.equals(scopes.get(k).get()) && remove(tenant, batch.get(k))) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    @Override
+    public List<CacheEntry> list(String tenant, int limit) {
+        String tag = RedisKeys.tenantTag(tenant);
+        List<CacheEntry> out = new ArrayList<>();
+        for (String id : ids(tag, limit)) {
+            peek(tenant, id).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** Entry ids of a tenant from its LRU index, with ZSCAN. */
+    List<String> ids(String tag, int limit) {
+        List<String> out = new ArrayList<>();
+        String cursor = ScanParams.SCAN_POINTER_START;
+        ScanParams params = new ScanParams().count(500);
+        do {
+            ScanResult<Tuple> page = jedis.zscan(keys.lru(tag), cursor, params);
+            for (Tuple t : page.getResult()) {
+                if (out.size() >= limit) {
+                    return out;
+                }
+                out.add(t.getElement());
+            }
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        return out;
+    }
+
+    @Override
+    public List<String> tenants() {
+        List<String> out = new ArrayList<>();
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<Map.Entry<String, String>> page = jedis.hscan(keys.tenants(), cursor, new ScanParams().count(500));
+            for (Map.Entry<String, String> e : page.getResult()) {
+                if (jedis.exists(keys.lru(e.getKey()))) {
+                    out.add(e.getValue());
+                }
+            }
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        out.sort(null);
+        return out;
+    }
+
+    @Override
+    public StoreStats stats(String tenant) {
+        String tag = RedisKeys.tenantTag(tenant);
+        CLEAN.run(jedis, List.of(bytes(keys.lru(tag)), bytes(keys.exp(tag))), List.of(bytes(Long.toString(clock.millis()))));
+        List<String> ids = ids(tag, Integer.MAX_VALUE);
+        long entries = 0;
+        long hits = 0;
+        long memory = 0;
+        for (int i = 0; i < ids.size(); i += 500) {
+            List<String> batch = ids.subList(i, Math.min(ids.size(), i + 500));
+            List<Response<String>> h = new ArrayList<>();
+            List<Response<Long>> mem = new ArrayList<>();
+            try (AbstractPipeline p = jedis.pipelined()) {
+                for (String id : batch) {
+                    h.add(p.hget(keys.entry(tag, id), H));
+                    mem.add(p.memoryUsage(keys.entry(tag, id)));
+                }
+                p.sync();
+            }
+            for (int k = 0; k < batch.size(); k++) {
+                String hv = h.get(k).get();
+                if (hv != null) {
+                    entries++;
+                    hits += Long.parseLong(hv);
+                    Long m = mem.get(k).get();
+                    memory += m == null ? 0 : m;
+                }
+            }
+        }
+        return new StoreStats(tenant, entries, hits, memory);
+    }
+
+    @Override
+    public void addRemovalListener(RemovalListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void notifyRemoval(String tenant, String id, RemovalCause cause) {
+        for (RemovalListener l : listeners) {
+            l.onRemoval(tenant, id, cause);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (ownsClient) {
+            jedis.close();
+        }
+    }
+
+    /** Builder of {@link RedisCacheStore}. */
+    public static final class Builder {
+        private UnifiedJedis jedis;
+        private boolean ownsClient;
+        private String keyPrefix = RedisConfig.DEFAULT_KEY_PREFIX;
+        private int maxEntriesPerTenant = 10_000;
+        private Clock clock = Clock.systemUTC();
+
+        /** A client we share with the caller; the caller closes it. */
+        public Builder client(UnifiedJedis jedis) {
+            this.jedis = Objects.requireNonNull(jedis, "client");
+            this.ownsClient = false;
+            return this;
+        }
+
+        /** Connects with {@code config}; the store owns and closes that client. */
+        public Builder config(RedisConfig config) {
+            this.jedis = config.connect();
+            this.ownsClient = true;
+            this.keyPrefix = config.keyPrefix();
+            return this;
+        }
+
+        public Builder keyPrefix(String prefix) {
+            this.keyPrefix = RedisConfig.builder().keyPrefix(prefix).build().keyPrefix();
+            return this;
+        }
+
+        public Builder maxEntriesPerTenant(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxEntriesPerTenant must be at least 1, was " + max);
+            }
+            this.maxEntriesPerTenant = max;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public RedisCacheStore build() {
+            if (jedis == null) {
+                throw new IllegalStateException("set client(...) or config(...)");
+            }
+            return new RedisCacheStore(this);
+        }
+    }
+}

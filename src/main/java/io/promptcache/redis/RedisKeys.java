@@ -1,0 +1,90 @@
+package io.promptcache.redis;
+
+import io.promptcache.semantic.SemanticIndex;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Key names. Every key of a tenant carries the tenant's hash tag {@code {<sha256 of tenant>}}, so all
+ * keys one operation touches are in one cluster slot; no tenant id, question or metadata ever
+ * appears in a key, so none can reach into another namespace.
+ *
+ * <pre>
+ * {prefix}:e:{T}:{entryId}  HASH  one cache entry (question, answer JSON, vector, scope, metadata)
+ * {prefix}:lru:{T}          ZSET  entry ids by last access (LRU eviction, listing)
+ * {prefix}:exp:{T}          ZSET  entry ids by expiry time (keeps the LRU index in step with EXPIRE)
+ * {prefix}:tenants          HASH  tenant tag -> tenant id (stats and clear by tenant)
+ * {prefix}:events           STREAM add / delete events that keep every JVM's local vector index in sync
+ * {prefix}:meta             HASH  index settings (vector dimension)
+ * </pre>
+ */
+public final class RedisKeys {
+
+    private final String prefix;
+
+    public RedisKeys(String prefix) {
+        this.prefix = prefix;
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /** The hash tag of a tenant: the same SHA-256 the vector index filters on. */
+    public static String tenantTag(String tenant) {
+        return SemanticIndex.tenantTag(tenant);
+    }
+
+    public String entryPrefix() {
+        return prefix + ":e:";
+    }
+
+    public String entry(String tag, String entryId) {
+        return prefix + ":e:{" + tag + "}:" + entryId;
+    }
+
+    public String entryKeyPrefix(String tag) {
+        return prefix + ":e:{" + tag + "}:";
+    }
+
+    public String lru(String tag) {
+        return prefix + ":lru:{" + tag + "}";
+    }
+
+    public String exp(String tag) {
+        return prefix + ":exp:{" + tag + "}";
+    }
+
+    public String tenants() {
+        return prefix + ":tenants";
+    }
+
+    public String events() {
+        return prefix + ":events";
+    }
+
+    public String meta() {
+        return prefix + ":meta";
+    }
+
+    public String index() {
+        return prefix + ":idx";
+    }
+
+    /** Splits an entry key into tenant tag and entry id, or returns null when it is not one. */
+    public String[] parseEntry(String key) {
+        String p = prefix + ":e:{";
+        if (!key.startsWith(p)) {
+            return null;
+        }
+        int close = key.indexOf("}:", p.length());
+        if (close < 0) {
+            return null;
+        }
+        return new String[]{key.substring(p.length(), close), key.substring(close + 2)};
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,75 @@
+package io.promptcache.testing;
+
+import io.promptcache.redis.RedisConfig;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The Redis the tests use: {@code REDIS_URL} if set, else 127.0.0.1:6379, else a {@code redis-server}
+ * started on a free port from the embedded-redis artifact. Never skips: if none of them can be had
+ * the test fails and says why. Each test gets its own key prefix and removes its keys afterwards.
+ */
+public final class TestRedis {
+
+    private static String url;
+    private static RedisProcess fallback;
+
+    private TestRedis() {
+    }
+
+    public static synchronized String url() {
+        if (url != null) {
+            return url;
+        }
+        String env = System.getenv("REDIS_URL");
+        for (String candidate : env == null || env.isBlank() ? List.of("redis://127.0.0.1:6379") : List.of(env)) {
+            if (answers(candidate)) {
+                return url = candidate;
+            }
+        }
+        try {
+            fallback = RedisProcess.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(fallback::stop));
+            return url = fallback.url();
+        } catch (IOException e) {
+            throw new IllegalStateException("no Redis for the tests: REDIS_URL and 127.0.0.1:6379 do not answer "
+                    + "and the embedded redis-server could not start: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean answers(String candidate) {
+        try (UnifiedJedis j = RedisConfig.builder().url(candidate).connectTimeout(Duration.ofMillis(300)).build().connect()) {
+            return "PONG".equals(j.ping());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** A fresh key prefix, unique to one test. */
+    public static String prefix() {
+        return "pct" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    public static RedisConfig config(String prefix) {
+        return RedisConfig.builder().url(url()).keyPrefix(prefix).build();
+    }
+
+    /** Deletes every key under {@code prefix} (SCAN, never KEYS). */
+    public static void clean(UnifiedJedis jedis, String prefix) {
+        String cursor = ScanParams.SCAN_POINTER_START;
+        ScanParams params = new ScanParams().match(prefix + ":*").count(1000);
+        do {
+            ScanResult<String> page = jedis.scan(cursor, params);
+            for (String key : page.getResult()) {
+                jedis.del(key);
+            }
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+    }
+}
