@@ -5,11 +5,12 @@ import io.promptcache.CacheOutcome;
 import io.promptcache.CacheScope;
 import io.promptcache.CacheSource;
 import io.promptcache.deepseek.DeepSeekSimulator;
-import io.promptcache.embedding.EmbeddingModels;
+import io.promptcache.redis.RedisCache;
 import io.promptcache.prefix.CacheAccounting;
 import io.promptcache.prefix.ProviderCacheUsage;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedReader;
@@ -63,6 +64,12 @@ public final class ChatCommand implements Callable<Integer> {
             description = "Simulator: output tokens per second, 0 for no delay (default: ${DEFAULT-VALUE}).")
     double simTokensPerSecond;
 
+    @Mixin
+    StoreOptions storeOptions = new StoreOptions();
+
+    @Mixin
+    EmbeddingOptions embeddingOptions = new EmbeddingOptions();
+
     private final PrintStream out;
     private final Map<String, String> env;
 
@@ -77,11 +84,13 @@ public final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        EmbeddingModel embedder = EmbeddingModels.fromEnvironment(env);
+        EmbeddingModel embedder = embeddingOptions.create(env);
         WarmUp.run(embedder, stream);
+        RedisCache redis = storeOptions.openRedis(embedder);
         DeepSeekSimulator.Builder simulator = DeepSeekSimulator.builder()
                 .timeToFirstToken(Duration.ofMillis(simTtftMs)).tokensPerSecond(simTokensPerSecond);
-        try (DemoAgent agent = DemoAgent.start(offline, stream, env, simulator, embedder, b -> {
+        try (redis; DemoAgent agent = DemoAgent.start(offline, stream, env, simulator, embedder, b -> {
+            storeOptions.apply(b, redis);
             if (threshold != null) {
                 b.similarityThreshold(threshold);
             }

@@ -29,6 +29,11 @@ final class LuaScript {
         }
     }
 
+    /** The script's SHA-1, for pipelines. */
+    byte[] sha() {
+        return sha;
+    }
+
     Object run(UnifiedJedis jedis, List<byte[]> keys, List<byte[]> args) {
         try {
             return jedis.evalsha(sha, keys, args);

@@ -48,19 +48,24 @@ public final class RedisCacheStore implements CacheStore {
     static final String H = "h";
     static final String X = "x";
 
+    private static final com.fasterxml.jackson.databind.ObjectReader ANSWER_READER =
+            CanonicalJson.mapper().readerFor(StoredResponse.class);
+
     private static final List<byte[]> READ_FIELDS = List.of(bytes(Q), bytes(A), bytes(S), bytes(TN), bytes(C),
             bytes(LA), bytes(H), bytes(X));
 
-    private static final LuaScript HIT = new LuaScript("""
-            -- KEYS: entry, lru   ARGV: now, id, fields...
+    private static final byte[][] READ_FIELD_ARRAY = READ_FIELDS.toArray(byte[][]::new);
+
+    private static final LuaScript TOUCH = new LuaScript("""
+            -- KEYS: entry, lru   ARGV: last access, id, hits to add
             if redis.call('EXISTS', KEYS[1]) == 0 then
               redis.call('ZREM', KEYS[2], ARGV[2])
-              return false
+              return 0
             end
-            redis.call('HINCRBY', KEYS[1], 'h', 1)
+            redis.call('HINCRBY', KEYS[1], 'h', ARGV[3])
             redis.call('HSET', KEYS[1], 'la', ARGV[1])
             redis.call('ZADD', KEYS[2], 'XX', ARGV[1], ARGV[2])
-            return redis.call('HMGET', KEYS[1], unpack(ARGV, 3))
+            return 1
             """);
 
     private static final LuaScript PUT = new LuaScript("""
@@ -128,6 +133,7 @@ public final class RedisCacheStore implements CacheStore {
     private final Clock clock;
     private final boolean ownsClient;
     private final List<RemovalListener> listeners = new CopyOnWriteArrayList<>();
+    private final HitRecorder hits;
 
     private RedisCacheStore(Builder b) {
         this.jedis = b.jedis;
@@ -135,6 +141,26 @@ public final class RedisCacheStore implements CacheStore {
         this.maxEntriesPerTenant = b.maxEntriesPerTenant;
         this.clock = b.clock;
         this.ownsClient = b.ownsClient;
+        this.hits = new HitRecorder(this::writeHits, b.hitFlushInterval);
+    }
+
+    private void writeHits(List<HitRecorder.Touch> touches) {
+        List<Response<Object>> replies = new ArrayList<>(touches.size());
+        try (AbstractPipeline p = jedis.pipelined()) {
+            for (HitRecorder.Touch t : touches) {
+                replies.add(p.evalsha(TOUCH.sha(), touchKeys(t), touchArgs(t)));
+            }
+            p.sync();
+        }
+        for (int i = 0; i < replies.size(); i++) {
+            try {
+                replies.get(i).get();
+            } catch (redis.clients.jedis.exceptions.JedisNoScriptException e) {
+                // First use on this node: EVAL loads the script, later batches find it.
+                HitRecorder.Touch t = touches.get(i);
+                TOUCH.run(jedis, touchKeys(t), touchArgs(t));
+            }
+        }
     }
 
     public static Builder builder() {
@@ -149,24 +175,31 @@ public final class RedisCacheStore implements CacheStore {
         return jedis;
     }
 
+    /**
+     * One round trip: the entry is read with {@code HMGET}; its hit count, last access and LRU position
+     * are updated by {@link HitRecorder} in the background, pipelined in batches, each entry's update
+     * one atomic script. The caller waits for the read only.
+     */
     @Override
     public Optional<CacheEntry> hit(String tenant, String entryId) {
         String tag = RedisKeys.tenantTag(tenant);
-        List<byte[]> args = new ArrayList<>();
-        args.add(bytes(Long.toString(clock.millis())));
-        args.add(bytes(entryId));
-        args.addAll(READ_FIELDS);
-        Object r = HIT.run(jedis, List.of(bytes(keys.entry(tag, entryId)), bytes(keys.lru(tag))), args);
-        if (!(r instanceof List<?> values)) {
-            return Optional.empty();
-        }
-        return decode(entryId, tenant, values);
+        List<byte[]> values = jedis.hmget(bytes(keys.entry(tag, entryId)), READ_FIELD_ARRAY);
+        Optional<CacheEntry> entry = decode(entryId, tenant, values);
+        long now = clock.millis();
+        entry.ifPresent(e -> hits.record(tag, entryId, now));
+        return entry.map(e -> e.touched(now));
+    }
+
+    /** Writes the hits recorded so far (the stats and listing commands call it first). */
+    public void flushHits() {
+        hits.flush();
     }
 
     @Override
     public Optional<CacheEntry> peek(String tenant, String entryId) {
+        hits.flush();
         String tag = RedisKeys.tenantTag(tenant);
-        List<byte[]> values = jedis.hmget(bytes(keys.entry(tag, entryId)), READ_FIELDS.toArray(byte[][]::new));
+        List<byte[]> values = jedis.hmget(bytes(keys.entry(tag, entryId)), READ_FIELD_ARRAY);
         return decode(entryId, tenant, values);
     }
 
@@ -175,10 +208,11 @@ public final class RedisCacheStore implements CacheStore {
             return Optional.empty();
         }
         try {
-            StoredResponse response = CanonicalJson.mapper().readValue(str(values.get(1)), StoredResponse.class);
+            Object answer = values.get(1);
+            StoredResponse response = answer instanceof byte[] b ? ANSWER_READER.readValue(b) : ANSWER_READER.readValue(str(answer));
             return Optional.of(new CacheEntry(id, tenant, str(values.get(2)), str(values.get(0)), response, null,
                     num(values.get(4)), num(values.get(5)), num(values.get(6)), num(values.get(7))));
-        } catch (JsonProcessingException | RuntimeException e) {
+        } catch (java.io.IOException | RuntimeException e) {
             throw new IllegalStateException("cache entry " + id + " cannot be read: " + e.getClass().getSimpleName(), e);
         }
     }
@@ -194,6 +228,7 @@ public final class RedisCacheStore implements CacheStore {
 
     @Override
     public void put(CacheEntry entry, Duration ttl) {
+        hits.flush(); // eviction below must see this JVM's latest hits
         String tag = RedisKeys.tenantTag(entry.tenant());
         long now = clock.millis();
         long ttlMs = ttl == null || ttl.isNegative() ? 0 : ttl.toMillis();
@@ -238,6 +273,14 @@ public final class RedisCacheStore implements CacheStore {
         }
     }
 
+    private List<byte[]> touchKeys(HitRecorder.Touch t) {
+        return List.of(bytes(keys.entry(t.tag(), t.id())), bytes(keys.lru(t.tag())));
+    }
+
+    private static List<byte[]> touchArgs(HitRecorder.Touch t) {
+        return List.of(bytes(Long.toString(t.lastAccess())), bytes(t.id()), bytes(Integer.toString(t.count())));
+    }
+
     private static void field(List<byte[]> args, String name, byte[] value) {
         args.add(bytes(name));
         args.add(value);
@@ -257,6 +300,7 @@ public final class RedisCacheStore implements CacheStore {
 
     @Override
     public long clearTenant(String tenant) {
+        hits.flush();
         String tag = RedisKeys.tenantTag(tenant);
         List<String> ids = ids(tag, Integer.MAX_VALUE);
         long removed = 0;
@@ -275,6 +319,7 @@ public final class RedisCacheStore implements CacheStore {
 
     @Override
     public long clearScope(String tenant, String scopeKey) {
+        hits.flush();
         String tag = RedisKeys.tenantTag(tenant);
         long removed = 0;
         List<String> ids = ids(tag, Integer.MAX_VALUE);
@@ -298,6 +343,7 @@ public final class RedisCacheStore implements CacheStore {
 
     @Override
     public List<CacheEntry> list(String tenant, int limit) {
+        hits.flush();
         String tag = RedisKeys.tenantTag(tenant);
         List<CacheEntry> out = new ArrayList<>();
         for (String id : ids(tag, limit)) {
@@ -343,6 +389,7 @@ public final class RedisCacheStore implements CacheStore {
 
     @Override
     public StoreStats stats(String tenant) {
+        hits.flush();
         String tag = RedisKeys.tenantTag(tenant);
         CLEAN.run(jedis, List.of(bytes(keys.lru(tag)), bytes(keys.exp(tag))), List.of(bytes(Long.toString(clock.millis()))));
         List<String> ids = ids(tag, Integer.MAX_VALUE);
@@ -386,6 +433,7 @@ public final class RedisCacheStore implements CacheStore {
 
     @Override
     public void close() {
+        hits.close();
         if (ownsClient) {
             jedis.close();
         }
@@ -398,6 +446,17 @@ public final class RedisCacheStore implements CacheStore {
         private String keyPrefix = RedisConfig.DEFAULT_KEY_PREFIX;
         private int maxEntriesPerTenant = 10_000;
         private Clock clock = Clock.systemUTC();
+        private Duration hitFlushInterval = Duration.ofSeconds(1);
+
+        /** How often recorded hits are written to Redis (hit counts, last access, LRU order). */
+        public Builder hitFlushInterval(Duration interval) {
+            Objects.requireNonNull(interval, "hitFlushInterval");
+            if (interval.isZero() || interval.isNegative()) {
+                throw new IllegalArgumentException("hitFlushInterval must be positive");
+            }
+            this.hitFlushInterval = interval;
+            return this;
+        }
 
         /** A client we share with the caller; the caller closes it. */
         public Builder client(UnifiedJedis jedis) {

@@ -30,9 +30,18 @@ public final class RedisKeys {
         return prefix;
     }
 
-    /** The hash tag of a tenant: the same SHA-256 the vector index filters on. */
+    private static final java.util.Map<String, String> TAGS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The hash tag of a tenant: the same SHA-256 the vector index filters on (memoised: tenants are few). */
     public static String tenantTag(String tenant) {
-        return SemanticIndex.tenantTag(tenant);
+        String tag = TAGS.get(tenant);
+        if (tag == null) {
+            tag = SemanticIndex.tenantTag(tenant);
+            if (TAGS.size() < 10_000) {
+                TAGS.put(tenant, tag);
+            }
+        }
+        return tag;
     }
 
     public String entryPrefix() {

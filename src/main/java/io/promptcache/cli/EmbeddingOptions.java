@@ -1,0 +1,40 @@
+package io.promptcache.cli;
+
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import io.promptcache.embedding.EmbeddingModels;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** {@code --embedder}: which model embeds questions. Shared by chat and the benchmarks. */
+public final class EmbeddingOptions {
+
+    @Option(names = "--embedder", paramLabel = "auto|inprocess|ollama", defaultValue = "auto",
+            description = "Embedding model: inprocess (bge-small-zh-v1.5), ollama (bge-m3 at OLLAMA_BASE_URL or --ollama-url), "
+                    + "or auto: ollama when OLLAMA_BASE_URL is set (default: ${DEFAULT-VALUE}).")
+    String embedder;
+
+    @Option(names = "--ollama-url", paramLabel = "URL", description = "Ollama base URL (default: OLLAMA_BASE_URL).")
+    String ollamaUrl;
+
+    @Option(names = "--ollama-model", paramLabel = "NAME", defaultValue = EmbeddingModels.OLLAMA_DEFAULT_MODEL,
+            description = "Ollama embedding model (default: ${DEFAULT-VALUE}).")
+    String ollamaModel;
+
+    EmbeddingModel create(Map<String, String> env) {
+        String url = ollamaUrl != null ? ollamaUrl : env.get("OLLAMA_BASE_URL");
+        return switch (embedder) {
+            case "inprocess" -> EmbeddingModels.inProcess();
+            case "ollama" -> {
+                if (url == null || url.isBlank()) {
+                    throw new IllegalArgumentException("--embedder ollama needs --ollama-url or OLLAMA_BASE_URL");
+                }
+                yield EmbeddingModels.ollama(url, ollamaModel, Duration.ofSeconds(10));
+            }
+            case "auto" -> url == null || url.isBlank() ? EmbeddingModels.inProcess()
+                    : EmbeddingModels.ollama(url, ollamaModel, Duration.ofSeconds(10));
+            default -> throw new IllegalArgumentException("--embedder must be auto, inprocess or ollama");
+        };
+    }
+}

@@ -1,0 +1,80 @@
+package io.promptcache.cli;
+
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import io.promptcache.CachingModelBuilder;
+import io.promptcache.redis.RedisCache;
+import io.promptcache.redis.RedisConfig;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/** {@code --store}, {@code --ttl}, {@code --max-entries}: where the cache lives and how long and large it is. */
+public final class StoreOptions {
+
+    @Option(names = "--store", paramLabel = "memory|redis://…", defaultValue = "memory",
+            description = "Cache storage: memory (default), or a Redis URL (redis://, rediss://, redis-cluster://).")
+    String store;
+
+    @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "24h", converter = DurationConverter.class,
+            description = "Time to live of entries, e.g. 30m, 24h, 7d (default: ${DEFAULT-VALUE}).")
+    Duration ttl;
+
+    @Option(names = "--max-entries", paramLabel = "N", defaultValue = "10000",
+            description = "Maximum entries per tenant, least recently used evicted first (default: ${DEFAULT-VALUE}).")
+    int maxEntries;
+
+    @Option(names = "--key-prefix", paramLabel = "PREFIX", defaultValue = RedisConfig.DEFAULT_KEY_PREFIX,
+            description = "Redis key prefix (default: ${DEFAULT-VALUE}).")
+    String keyPrefix;
+
+    boolean redis() {
+        return !"memory".equalsIgnoreCase(store);
+    }
+
+    RedisConfig redisConfig() {
+        return RedisConfig.builder().url(store).keyPrefix(keyPrefix).build();
+    }
+
+    /** Opens the Redis stores, or returns null for the in-memory store. */
+    RedisCache openRedis(EmbeddingModel embedder) {
+        if (!redis()) {
+            return null;
+        }
+        return RedisCache.builder().config(redisConfig()).dimension(embedder.dimension())
+                .maxEntriesPerTenant(maxEntries).ttl(ttl).build();
+    }
+
+    void apply(CachingModelBuilder<?> builder, RedisCache redis) {
+        builder.ttl(ttl);
+        if (redis == null) {
+            builder.maxEntries(maxEntries);
+        } else {
+            builder.cacheStore(redis.cacheStore()).embeddingStore(redis.embeddingStore());
+        }
+    }
+
+    /** Parses 90s, 30m, 24h, 7d, or ISO-8601 (PT1H). */
+    public static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.strip().toLowerCase(Locale.ROOT);
+            try {
+                if (v.startsWith("p")) {
+                    return Duration.parse(v.toUpperCase(Locale.ROOT));
+                }
+                long n = Long.parseLong(v.substring(0, v.length() - 1));
+                return switch (v.charAt(v.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 'h' -> Duration.ofHours(n);
+                    case 'd' -> Duration.ofDays(n);
+                    default -> throw new IllegalArgumentException();
+                };
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("'" + value + "' is not a duration: use 90s, 30m, 24h, 7d or PT1H");
+            }
+        }
+    }
+}
