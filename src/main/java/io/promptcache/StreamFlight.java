@@ -68,6 +68,7 @@ final class StreamFlight implements StreamingChatResponseHandler {
         events.add(event);
         if (terminal) {
             terminated = true;
+            onTerminal.run(); // leave the in-flight map before anyone hears the end: a new caller starts afresh
         }
         for (Subscriber s : List.copyOf(subscribers)) {
             s.deliver(event);
@@ -75,7 +76,6 @@ final class StreamFlight implements StreamingChatResponseHandler {
         if (terminal) {
             subscribers.clear();
             events.clear();
-            onTerminal.run();
         }
     }
 
