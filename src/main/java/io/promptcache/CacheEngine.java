@@ -157,7 +157,7 @@ final class CacheEngine {
             return new Lookup(ctx, fp, null, null, null, null, false);
         }
         Embedding embedding = index.embed(fp.question());
-        for (MatchCandidate candidate : index.search(ctx.tenant(), fp.scopeKey(), fp.question(), embedding, threshold)) {
+        for (MatchCandidate candidate : index.search(ctx.tenant(), fp.scopeKey(), fp.question(), fp.conversationTurns(), embedding, threshold)) {
             Verdict verdict = verifiers.verify(candidate);
             if (!verdict.accepted()) {
                 metrics.rejected(verdict.verifier());

@@ -9,7 +9,8 @@ import io.promptcache.redis.RedisEmbeddingStore;
 import io.promptcache.prefix.PrefixBreakDetector;
 import io.promptcache.prefix.ProviderPricing;
 import io.promptcache.semantic.HitVerifier;
-import io.promptcache.semantic.LexicalGuard;
+import io.promptcache.quality.OperatingPoint;
+import io.promptcache.semantic.TokenEncoder;
 import io.promptcache.semantic.SemanticIndex;
 import io.promptcache.store.CacheStore;
 import io.promptcache.store.InMemoryCacheStore;
@@ -29,7 +30,7 @@ import java.util.concurrent.ExecutorService;
 public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
 
     /** Default cosine threshold of the semantic tier (see docs/quality.md for how it was chosen). */
-    public static final double DEFAULT_SIMILARITY_THRESHOLD = 0.92;
+    public static final double DEFAULT_SIMILARITY_THRESHOLD = OperatingPoint.DEFAULT.threshold();
     public static final Duration DEFAULT_TTL = Duration.ofHours(24);
     public static final Duration DEFAULT_LOOKUP_TIMEOUT = Duration.ofMillis(250);
     public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofMillis(250);
@@ -40,7 +41,7 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
     CacheStore cacheStore;
     Integer maxEntries;
     double similarityThreshold = DEFAULT_SIMILARITY_THRESHOLD;
-    List<HitVerifier> verifiers = new ArrayList<>(List.of(LexicalGuard.defaults()));
+    List<HitVerifier> verifiers = new ArrayList<>(OperatingPoint.DEFAULT.verifiers(TokenEncoder.inProcess()));
     boolean semantic = true;
     boolean perUserIsolation;
     boolean canonicalLayout = true;
@@ -98,7 +99,10 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
         return self();
     }
 
-    /** Verifiers run, in order, on every semantic candidate; replaces the default lexical guard. */
+    /**
+     * Verifiers run, in order, on every semantic candidate; replaces the default chain (lexical guard,
+     * context-dependence guard, token alignment).
+     */
     public B verifiers(List<? extends HitVerifier> verifiers) {
         Objects.requireNonNull(verifiers, "verifiers");
         verifiers.forEach(v -> Objects.requireNonNull(v, "verifier"));

@@ -22,6 +22,11 @@ public final class EmbeddingOptions {
             description = "Ollama embedding model (default: ${DEFAULT-VALUE}).")
     String ollamaModel;
 
+    /** Names the embedder, for caches of its results. */
+    String describe() {
+        return embedder + "|" + (ollamaUrl == null ? "" : ollamaUrl) + "|" + ollamaModel;
+    }
+
     EmbeddingModel create(Map<String, String> env) {
         String url = ollamaUrl != null ? ollamaUrl : env.get("OLLAMA_BASE_URL");
         return switch (embedder) {

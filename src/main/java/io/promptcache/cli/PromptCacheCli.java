@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code java -jar target/promptcache.jar}. */
 @Command(name = "promptcache", mixinStandardHelpOptions = true, version = "promptcache 0.1.0",
         description = "Exact, semantic and provider-prefix caching for LangChain4j agents.",
-        subcommands = {ChatCommand.class, StatsCommand.class, ClearCommand.class, BenchCommand.class})
+        subcommands = {ChatCommand.class, StatsCommand.class, ClearCommand.class, BenchCommand.class, CalibrateCommand.class})
 public final class PromptCacheCli implements Runnable {
 
     public static void main(String[] args) {

@@ -59,8 +59,8 @@ public final class SemanticIndex {
     }
 
     /** Candidates at or above {@code minCosine}, most similar first. */
-    public List<MatchCandidate> search(String tenant, String scopeKey, String question, Embedding embedding,
-                                       double minCosine) {
+    public List<MatchCandidate> search(String tenant, String scopeKey, String question, int contextTurns,
+                                       Embedding embedding, double minCosine) {
         Filter filter = metadataKey(SCOPE).isEqualTo(scopeKey).and(metadataKey(TENANT).isEqualTo(tenantTag(tenant)));
         EmbeddingSearchRequest request = EmbeddingSearchRequest.builder()
                 .queryEmbedding(embedding)
@@ -80,7 +80,7 @@ public final class SemanticIndex {
                 continue;
             }
             double cosine = 2 * m.score() - 1; // LangChain4j relevance score is (cosine + 1) / 2
-            out.add(new MatchCandidate(entryIdOf(m.embeddingId()), question, segment.text(), cosine));
+            out.add(new MatchCandidate(entryIdOf(m.embeddingId()), question, segment.text(), cosine, contextTurns));
         }
         out.sort((x, y) -> Double.compare(y.similarity(), x.similarity()));
         return out;

@@ -170,6 +170,44 @@ class RedisCachingModelTest {
         }
     }
 
+    @Test
+    void anExactHitIsOneReadAndASemanticHitThreeRoundTrips() throws Exception {
+        try (RedisProcess server = RedisProcess.start()) {
+            RedisCache redis = redis(server.url());
+            CachingChatModel model = model(redis);
+            source(model, "acme", "什么是大模型？");
+            redis.cacheStore().flushHits();
+            long[] before = counts(redis);
+            assertEquals(CacheSource.EXACT, source(model, "acme", "什么是大模型？"));
+            long[] afterExact = counts(redis);
+            assertEquals(1, afterExact[0] - before[0], "one HMGET");
+            assertEquals(0, afterExact[1] - before[1], "no EXISTS");
+            assertEquals(CacheSource.SEMANTIC, source(model, "acme", "大模型是什么？"));
+            long[] afterSemantic = counts(redis);
+            assertEquals(2, afterSemantic[0] - afterExact[0], "the exact miss and the chosen entry");
+            assertEquals(1, afterSemantic[1] - afterExact[1], "one pipelined EXISTS of the candidates");
+        }
+    }
+
+    /** Calls of HMGET and EXISTS so far, from INFO commandstats. */
+    static long[] counts(RedisCache redis) {
+        String info;
+        try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis(
+                ((redis.clients.jedis.JedisPooled) redis.client()).getPool().getResource())) {
+            info = j.info("commandstats");
+        }
+        return new long[]{calls(info, "hmget"), calls(info, "exists")};
+    }
+
+    static long calls(String info, String command) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("cmdstat_" + command + ":calls=")) {
+                return Long.parseLong(line.substring(("cmdstat_" + command + ":calls=").length()).split(",")[0]);
+            }
+        }
+        return 0;
+    }
+
     static int syncThreads() {
         return (int) Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("promptcache-vector-sync") && t.isAlive()).count();

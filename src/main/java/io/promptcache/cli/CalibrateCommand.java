@@ -1,0 +1,64 @@
+package io.promptcache.cli;
+
+import io.promptcache.quality.Calibration;
+import io.promptcache.quality.PairFeatures;
+import io.promptcache.quality.Rates;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code promptcache calibrate --pairs FILE… --max-near-miss 0.02}: the operating point to put in the builder. */
+@Command(name = "calibrate", mixinStandardHelpOptions = true,
+        description = "Recommend the operating point that serves the most paraphrases within a near-miss bound on every file.")
+public final class CalibrateCommand implements Callable<Integer> {
+
+    @Option(names = "--pairs", arity = "1..*", required = true, paramLabel = "FILE", description = "Labelled pairs files.")
+    List<Path> files;
+
+    @Option(names = "--max-near-miss", defaultValue = "0.02", paramLabel = "RATE",
+            description = "Largest near-miss acceptance allowed on any file (default: ${DEFAULT-VALUE}).")
+    double maxNearMiss;
+
+    @Option(names = "--no-cache", description = "Embed again even when features of the same file are cached.")
+    boolean noCache;
+
+    @Mixin
+    EmbeddingOptions embedding = new EmbeddingOptions();
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!(maxNearMiss >= 0 && maxNearMiss <= 1)) {
+            throw new IllegalArgumentException("--max-near-miss must be between 0 and 1");
+        }
+        Map<String, List<PairFeatures>> all = QualityBench.load(files, embedding, !noCache);
+        Calibration.Result best = Calibration.best(all, maxNearMiss);
+        Calibration.Result plain = Calibration.bestPlainCosine(all, maxNearMiss);
+        if (best == null) {
+            out.printf("no operating point keeps near-miss acceptance within %.3f on every file%n", maxNearMiss);
+            return 1;
+        }
+        out.printf("recommended (mean paraphrase served %.3f, near-miss <= %.3f on every file):%n%n", best.meanParaphrase(),
+                maxNearMiss);
+        out.println(best.point().builderSnippet());
+        out.println();
+        out.printf("%-22s %12s %12s %18s%n", "file", "near-miss", "paraphrase", "plain cosine para.");
+        for (Map.Entry<String, Rates> e : best.rates().entrySet()) {
+            Rates p = plain == null ? null : plain.rates().get(e.getKey());
+            out.printf("%-22s %12.4f %12.4f %18s%n", e.getKey(), e.getValue().nearMissAccepted(), e.getValue().paraphraseRate(),
+                    p == null ? "-" : String.format("%.4f", p.paraphraseRate()));
+        }
+        if (plain != null) {
+            out.printf("%nplain cosine within the same bound: threshold %.4f, mean paraphrase served %.3f%n",
+                    plain.point().threshold(), plain.meanParaphrase());
+        }
+        return 0;
+    }
+}

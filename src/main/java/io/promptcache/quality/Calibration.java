@@ -1,0 +1,78 @@
+package io.promptcache.quality;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds the operating point that serves the most paraphrases while every file's near-miss acceptance
+ * stays within a bound. A handful of thresholds is tuned; nothing is learned from the pairs' text.
+ */
+public final class Calibration {
+
+    /** The best point and its rates per file. */
+    public record Result(OperatingPoint point, Map<String, Rates> rates, double meanParaphrase) {
+    }
+
+    private Calibration() {
+    }
+
+    public static Result best(Map<String, List<PairFeatures>> files, double maxNearMiss) {
+        Result best = null;
+        double[] alignments = {0, 0.85, 0.86, 0.87, 0.875, 0.88, 0.885, 0.89, 0.895, 0.90, 0.905, 0.91, 0.92, 0.93, 0.94};
+        double[] skipAbove = {1.01, 0.99, 0.98, 0.97, 0.96, 0.95};
+        for (double t = 0.850; t <= 0.9901; t += 0.0025) {
+            for (double a : alignments) {
+                for (double above : a == 0 ? new double[]{1.01} : skipAbove) {
+                    if (above <= t) {
+                        continue;
+                    }
+                    OperatingPoint p = new OperatingPoint(round(t), true, true, a, above);
+                    Map<String, Rates> rates = new java.util.LinkedHashMap<>();
+                    boolean ok = true;
+                    double sum = 0;
+                    for (Map.Entry<String, List<PairFeatures>> f : files.entrySet()) {
+                        Rates r = Rates.of(f.getValue(), p);
+                        if (r.nearMissAccepted() > maxNearMiss) {
+                            ok = false;
+                            break;
+                        }
+                        rates.put(f.getKey(), r);
+                        sum += r.paraphraseRate();
+                    }
+                    if (ok) {
+                        double mean = sum / files.size();
+                        if (best == null || mean > best.meanParaphrase() + 1e-12) {
+                            best = new Result(p, rates, mean);
+                        }
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
+    /** The plain-cosine threshold that serves the most paraphrases within the bound (the baseline). */
+    public static Result bestPlainCosine(Map<String, List<PairFeatures>> files, double maxNearMiss) {
+        Result best = null;
+        for (double t = 0.80; t <= 1.0001; t += 0.0025) {
+            OperatingPoint p = OperatingPoint.plainCosine(round(t));
+            Map<String, Rates> rates = new java.util.LinkedHashMap<>();
+            boolean ok = true;
+            double sum = 0;
+            for (Map.Entry<String, List<PairFeatures>> f : files.entrySet()) {
+                Rates r = Rates.of(f.getValue(), p);
+                ok &= r.nearMissAccepted() <= maxNearMiss;
+                rates.put(f.getKey(), r);
+                sum += r.paraphraseRate();
+            }
+            if (ok && (best == null || sum / files.size() > best.meanParaphrase())) {
+                best = new Result(p, rates, sum / files.size());
+            }
+        }
+        return best;
+    }
+
+    private static double round(double t) {
+        return Math.round(t * 10000) / 10000.0;
+    }
+}

@@ -1,0 +1,103 @@
+package io.promptcache.semantic;
+
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Asks a chat model a short yes/no question, whether two questions ask the same thing, for
+ * candidates in the grey zone. Give it a model wrapped in an exact-only cache
+ * ({@code CachingChatModel.builder().delegate(model).semanticEnabled(false)}) so the same pair is judged
+ * once. No answer within the budget, an error, or anything but "yes" rejects.
+ *
+ * <p>The judge runs inside the lookup: give the caching model a {@code lookupTimeout} above this budget.
+ */
+public final class LlmJudgeVerifier implements HitVerifier {
+
+    public static final String NAME = "llm-judge";
+
+    static final String INSTRUCTIONS = "You decide whether two user questions ask for the same information, so that "
+            + "a correct answer to the first is also a correct answer to the second. Numbers, negations, names, "
+            + "places, products and time frames must match. Reply with one word: yes or no.";
+
+    private final ChatModel judge;
+    private final GreyZone zone;
+    private final Duration budget;
+
+    private LlmJudgeVerifier(Builder b) {
+        this.judge = Objects.requireNonNull(b.judge, "judge");
+        this.zone = b.zone;
+        this.budget = b.budget;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Verdict verify(MatchCandidate c) {
+        if (zone.above(c.similarity())) {
+            return Verdict.accept(NAME);
+        }
+        if (zone.below(c.similarity())) {
+            return Verdict.reject(NAME, "below the grey zone");
+        }
+        ChatRequest request = ChatRequest.builder()
+                .messages(SystemMessage.from(INSTRUCTIONS),
+                        UserMessage.from("Question 1: " + c.candidate() + "\nQuestion 2: " + c.query()))
+                .temperature(0.0)
+                .maxOutputTokens(3)
+                .build();
+        ChatResponse response = Budgeted.call(() -> judge.chat(request), budget);
+        if (response == null || response.aiMessage() == null || response.aiMessage().text() == null) {
+            return Verdict.reject(NAME, "no verdict within " + budget.toMillis() + " ms");
+        }
+        return saysYes(response.aiMessage().text()) ? Verdict.accept(NAME) : Verdict.reject(NAME, "judged different");
+    }
+
+    static boolean saysYes(String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        return t.startsWith("yes") || t.startsWith("是") || t.startsWith("相同") || t.startsWith("一样");
+    }
+
+    /** Builder of {@link LlmJudgeVerifier}. */
+    public static final class Builder {
+        private ChatModel judge;
+        private GreyZone zone = GreyZone.everything();
+        private Duration budget = Duration.ofSeconds(2);
+
+        /** The model that judges; wrap it in an exact-only caching model so verdicts are reused. */
+        public Builder judge(ChatModel judge) {
+            this.judge = Objects.requireNonNull(judge, "judge");
+            return this;
+        }
+
+        public Builder greyZone(double low, double high) {
+            this.zone = new GreyZone(low, high);
+            return this;
+        }
+
+        public Builder budget(Duration budget) {
+            this.budget = Objects.requireNonNull(budget, "budget");
+            return this;
+        }
+
+        public LlmJudgeVerifier build() {
+            if (judge == null) {
+                throw new IllegalStateException("judge must be set");
+            }
+            return new LlmJudgeVerifier(this);
+        }
+    }
+}
