@@ -55,6 +55,16 @@ public final class CalibrateCommand implements Callable<Integer> {
             out.printf("%-22s %12.4f %12.4f %18s%n", e.getKey(), e.getValue().nearMissAccepted(), e.getValue().paraphraseRate(),
                     p == null ? "-" : String.format("%.4f", p.paraphraseRate()));
         }
+        Calibration.Result noContext = Calibration.best(all, maxNearMiss, false);
+        if (noContext != null) {
+            out.printf("%nwithout the context-dependence guard (first turns that point at context they do not carry,"
+                    + " such as 这是什么电影, may then be shared across conversations): threshold %.4f, mean paraphrase served %.3f%n",
+                    noContext.point().threshold(), noContext.meanParaphrase());
+            for (Map.Entry<String, Rates> e : noContext.rates().entrySet()) {
+                out.printf("  %-20s near-miss %.4f paraphrase %.4f%n", e.getKey(), e.getValue().nearMissAccepted(),
+                        e.getValue().paraphraseRate());
+            }
+        }
         if (plain != null) {
             out.printf("%nplain cosine within the same bound: threshold %.4f, mean paraphrase served %.3f%n",
                     plain.point().threshold(), plain.meanParaphrase());

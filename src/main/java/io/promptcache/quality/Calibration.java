@@ -17,6 +17,11 @@ public final class Calibration {
     }
 
     public static Result best(Map<String, List<PairFeatures>> files, double maxNearMiss) {
+        return best(files, maxNearMiss, true);
+    }
+
+    /** @param context whether the context-dependence guard is part of the chain */
+    public static Result best(Map<String, List<PairFeatures>> files, double maxNearMiss, boolean context) {
         Result best = null;
         double[] alignments = {0, 0.85, 0.86, 0.87, 0.875, 0.88, 0.885, 0.89, 0.895, 0.90, 0.905, 0.91, 0.92, 0.93, 0.94};
         double[] skipAbove = {1.01, 0.99, 0.98, 0.97, 0.96, 0.95};
@@ -26,7 +31,7 @@ public final class Calibration {
                     if (above <= t) {
                         continue;
                     }
-                    OperatingPoint p = new OperatingPoint(round(t), true, true, a, above);
+                    OperatingPoint p = new OperatingPoint(round(t), true, context, a, above);
                     Map<String, Rates> rates = new java.util.LinkedHashMap<>();
                     boolean ok = true;
                     double sum = 0;

@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** A PNG of near-miss acceptance and paraphrases served across cosine thresholds, per file, with the shipped point marked. */
+/**
+ * A PNG of near-miss acceptance and paraphrases served by plain cosine across thresholds, per file,
+ * with the shipped operating point (threshold and verifiers) marked on each file's curves.
+ */
 public final class Chart {
 
     private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
@@ -20,7 +23,7 @@ public final class Chart {
     private static final int W = 1100;
     private static final int H = 700;
     private static final int LEFT = 80;
-    private static final int RIGHT = 300;
+    private static final int RIGHT = 380;
     private static final int TOP = 60;
     private static final int BOTTOM = 70;
 
@@ -61,8 +64,8 @@ public final class Chart {
             g.drawString(String.format("%.3f", t), x - 16, TOP + ph + 18);
         }
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.drawString("Served share vs cosine threshold (with the shipped verifiers): solid = paraphrases, dashed = near misses",
-                LEFT, 30);
+        g.drawString("Plain cosine by threshold (solid: paraphrases served, dashed: near misses accepted);"
+                + " dots: the shipped point", LEFT, 30);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         g.drawString("cosine threshold", LEFT + pw / 2 - 50, H - 25);
 
@@ -86,7 +89,7 @@ public final class Chart {
             int[] near = new int[n + 1];
             for (int i = 0; i <= n; i++) {
                 double t = from + (to - from) * i / n;
-                Rates r = Rates.of(e.getValue(), point.withThreshold(t));
+                Rates r = Rates.of(e.getValue(), OperatingPoint.plainCosine(t));
                 xs[i] = LEFT + pw * i / n;
                 para[i] = TOP + ph - (int) (ph * r.paraphraseRate());
                 near[i] = TOP + ph - (int) (ph * r.nearMissAccepted());
@@ -97,8 +100,8 @@ public final class Chart {
             g.setStroke(new BasicStroke(2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{7, 5}, 0));
             g.drawPolyline(xs, near, n + 1);
             Rates at = Rates.of(e.getValue(), point);
-            g.fillOval(sx - 4, TOP + ph - (int) (ph * at.paraphraseRate()) - 4, 8, 8);
-            g.fillOval(sx - 4, TOP + ph - (int) (ph * at.nearMissAccepted()) - 4, 8, 8);
+            g.fillOval(sx - 5, TOP + ph - (int) (ph * at.paraphraseRate()) - 5, 10, 10);
+            g.drawOval(sx - 5, TOP + ph - (int) (ph * at.nearMissAccepted()) - 5, 10, 10);
             g.setStroke(new BasicStroke(3f));
             g.drawLine(LEFT + pw + 20, legendY, LEFT + pw + 45, legendY);
             g.setColor(Color.BLACK);

@@ -24,7 +24,7 @@ public record OperatingPoint(double threshold, boolean lexical, boolean context,
                              double alignmentAbove) {
 
     /** The point the library ships with; see docs/quality.md for how it was chosen. */
-    public static final OperatingPoint DEFAULT = new OperatingPoint(0.915, true, true, 0.885, 1.01);
+    public static final OperatingPoint DEFAULT = new OperatingPoint(0.955, true, true, 0.93, 0.96);
 
     /** Plain cosine at a threshold, no verifier. */
     public static OperatingPoint plainCosine(double threshold) {

@@ -35,8 +35,11 @@ public final class LexicalGuard implements HitVerifier {
     /** Words that contain a negation character but do not negate. */
     private static final List<String> NOT_NEGATIONS = List.of(
             "非常", "无论", "不管", "不仅", "不过", "不但", "是否", "否则", "差不多", "无线", "不然", "要不",
-            "并非常", "莫名", "未来", "不久", "无聊", "非得");
-    private static final Pattern CJK_NEGATION = Pattern.compile("[不没无非别未勿莫否]");
+            "莫名", "未来", "不久", "无聊", "非得", "不错", "不少", "不断", "无缘无故", "有无", "没事", "不一定");
+    /** Negating characters; 别 and 否 are left out (辨别, 分别, 是否), 无 counts only in 无法/无需/无须/无效. */
+    private static final Pattern CJK_NEGATION = Pattern.compile("[不没未勿]|非(?!常)|无[法需须效权]");
+    /** A final 不 or 没 is a question particle: 好玩不？ 有没？ */
+    private static final Pattern FINAL_PARTICLE = Pattern.compile("[不没有]+[?？!！。.~～\s]*$");
     private static final Set<String> EN_NEGATIONS = Set.of(
             "not", "no", "never", "without", "cannot", "none", "nothing", "neither", "nor", "nobody", "nowhere");
 
@@ -113,6 +116,9 @@ public final class LexicalGuard implements HitVerifier {
         if (checkEntities && !entities(c.query()).equals(entities(c.candidate()))) {
             return Verdict.reject(NAME, "named entities differ");
         }
+        if (checkEntities && quotedTermsDiffer(c.query(), c.candidate())) {
+            return Verdict.reject(NAME, "quoted terms differ");
+        }
         return Verdict.accept(NAME);
     }
 
@@ -134,8 +140,16 @@ public final class LexicalGuard implements HitVerifier {
         Matcher m = CJK_NUMERAL.matcher(t);
         while (m.find()) {
             String run = m.group();
-            if (run.equals("一") || run.equals("万") || run.equals("千") || run.equals("百") || run.equals("亿")) {
-                continue; // a lone 一 is mostly an article ("一次" vs "两次" is still caught by 两)
+            if (run.equals("一")) {
+                // 一 is mostly an article; before a measure word (一分硬币, 一个月) it is the number 1.
+                int next = m.end();
+                if (next < t.length() && MEASURE_WORDS.indexOf(t.charAt(next)) >= 0 && !t.startsWith("一个", m.start())) {
+                    out.add("1");
+                }
+                continue;
+            }
+            if (run.equals("万") || run.equals("千") || run.equals("百") || run.equals("亿")) {
+                continue;
             }
             Long value = cjkValue(run);
             out.add(value == null ? run : Long.toString(value));
@@ -149,6 +163,8 @@ public final class LexicalGuard implements HitVerifier {
         Collections.sort(out);
         return out;
     }
+
+    private static final String MEASURE_WORDS = "分元块角次年月日天周岁层号种位台辆张本斤公米克只条件首";
 
     private static final List<String> EN_NUMBERS = List.of("zero", "one", "two", "three", "four", "five", "six",
             "seven", "eight", "nine", "ten", "eleven", "twelve");
@@ -229,7 +245,8 @@ public final class LexicalGuard implements HitVerifier {
 
     static boolean negated(String text) {
         String t = A_NOT_A.matcher(text).replaceAll(" ");
-        t = t.replace("有没有", " ");
+        t = t.replace("有没有", " ").replace("有没", " ");
+        t = FINAL_PARTICLE.matcher(t).replaceAll(" ");
         for (String w : NOT_NEGATIONS) {
             t = t.replace(w, " ");
         }
@@ -284,15 +301,15 @@ public final class LexicalGuard implements HitVerifier {
     static Set<String> entities(String original) {
         String text = original == null ? "" : Normalizer.normalize(original, Normalizer.Form.NFKC);
         Set<String> out = new HashSet<>();
-        Matcher q = QUOTED.matcher(text);
-        while (q.find()) {
-            out.add("q:" + q.group(1).toLowerCase(Locale.ROOT).strip());
-        }
         boolean chinese = CJK.matcher(text).find();
         Matcher w = LATIN_WORD.matcher(text);
         boolean first = true;
         while (w.find()) {
             String word = w.group();
+            if (word.length() < 2) {
+                first = false;
+                continue; // a stray letter is noise, not a name
+            }
             if (chinese) {
                 out.add(word.toLowerCase(Locale.ROOT));
             } else if (!first && Character.isUpperCase(word.charAt(0)) && !word.equals("I")) {
@@ -301,6 +318,49 @@ public final class LexicalGuard implements HitVerifier {
             first = false;
         }
         return out;
+    }
+
+    /**
+     * Quoted titles and terms (《…》, “…”) on both sides must be nearly the same: they name the thing
+     * asked about. A quote on one side only, or one character of wording, is not a different title.
+     */
+    static boolean quotedTermsDiffer(String a, String b) {
+        List<String> qa = quoted(a);
+        List<String> qb = quoted(b);
+        if (qa.isEmpty() || qb.isEmpty()) {
+            return false;
+        }
+        for (String x : qa) {
+            double best = 0;
+            for (String y : qb) {
+                best = Math.max(best, charOverlap(x, y));
+            }
+            if (best < 0.7) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> quoted(String text) {
+        List<String> out = new ArrayList<>();
+        Matcher q = QUOTED.matcher(Normalizer.normalize(text == null ? "" : text, Normalizer.Form.NFKC));
+        while (q.find()) {
+            out.add(q.group(1).toLowerCase(Locale.ROOT).strip());
+        }
+        return out;
+    }
+
+    private static double charOverlap(String x, String y) {
+        Set<Integer> a = new HashSet<>();
+        x.codePoints().forEach(a::add);
+        Set<Integer> b = new HashSet<>();
+        y.codePoints().forEach(b::add);
+        Set<Integer> inter = new HashSet<>(a);
+        inter.retainAll(b);
+        Set<Integer> union = new HashSet<>(a);
+        union.addAll(b);
+        return union.isEmpty() ? 1 : (double) inter.size() / union.size();
     }
 
     private static List<String> words(String text) {
