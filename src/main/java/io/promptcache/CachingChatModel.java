@@ -7,10 +7,7 @@ import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import io.promptcache.prefix.CacheAccounting;
-import io.promptcache.prefix.PrefixBreakDetector;
 import io.promptcache.prefix.ProviderCacheUsage;
-import io.promptcache.store.CacheStore;
 
 import java.time.Duration;
 import java.util.List;
@@ -31,15 +28,14 @@ import java.util.Set;
  *
  * A cache fault never reaches the caller: the call goes on to the wrapped model.
  */
-public final class CachingChatModel implements ChatModel {
+public final class CachingChatModel extends AbstractCachingModel implements ChatModel {
 
     private final ChatModel delegate;
-    private final CacheEngine engine;
     private final SingleFlight<Answer> flights = new SingleFlight<>();
 
     private CachingChatModel(Builder builder) {
+        super(builder);
         this.delegate = Objects.requireNonNull(builder.delegate, "delegate must be set");
-        this.engine = new CacheEngine(builder);
     }
 
     public static Builder builder() {
@@ -104,30 +100,6 @@ public final class CachingChatModel implements ChatModel {
 
     public ChatModel delegate() {
         return delegate;
-    }
-
-    public CacheMetrics metrics() {
-        return engine.metrics();
-    }
-
-    /** Running totals of tokens billed and saved, and their cost. */
-    public CacheAccounting accounting() {
-        return engine.accounting();
-    }
-
-    /** The prefix-break detector, or {@code null} when turned off. */
-    public PrefixBreakDetector prefixBreaks() {
-        return engine.prefixBreaks();
-    }
-
-    /** The entry store, for listing, stats and invalidation. */
-    public CacheStore store() {
-        return engine.store();
-    }
-
-    /** Removes every entry of a tenant (and its vectors). */
-    public long invalidateTenant(String tenant) {
-        return engine.store().clearTenant(tenant);
     }
 
     private record Answer(ChatResponse response, boolean stored) {

@@ -15,10 +15,7 @@ import dev.langchain4j.model.chat.response.PartialThinking;
 import dev.langchain4j.model.chat.response.PartialThinkingContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
-import io.promptcache.prefix.CacheAccounting;
-import io.promptcache.prefix.PrefixBreakDetector;
 import io.promptcache.prefix.ProviderCacheUsage;
-import io.promptcache.store.CacheStore;
 
 import java.time.Duration;
 import java.util.List;
@@ -39,17 +36,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>To share one cache between a blocking and a streaming model, pass both builders the same
  * {@code cacheStore}, {@code embeddingStore} and {@code embeddingModel}.
  */
-public final class CachingStreamingChatModel implements StreamingChatModel {
+public final class CachingStreamingChatModel extends AbstractCachingModel implements StreamingChatModel {
 
     private final StreamingChatModel delegate;
-    private final CacheEngine engine;
     private final ReplayPacing pacing;
     private final ExecutorService replayExecutor;
     private final ConcurrentMap<String, StreamFlight> flights = new ConcurrentHashMap<>();
 
     private CachingStreamingChatModel(Builder builder) {
+        super(builder);
         this.delegate = builder.delegate;
-        this.engine = new CacheEngine(builder);
         this.pacing = builder.pacing;
         this.replayExecutor = builder.pacing.delay().isZero() ? null : CacheExecutor.create("promptcache-replay", 4, 1024);
     }
@@ -199,24 +195,6 @@ public final class CachingStreamingChatModel implements StreamingChatModel {
 
     public StreamingChatModel delegate() {
         return delegate;
-    }
-
-    public CacheMetrics metrics() {
-        return engine.metrics();
-    }
-
-    /** Running totals of tokens billed and saved, and their cost. */
-    public CacheAccounting accounting() {
-        return engine.accounting();
-    }
-
-    /** The prefix-break detector, or {@code null} when turned off. */
-    public PrefixBreakDetector prefixBreaks() {
-        return engine.prefixBreaks();
-    }
-
-    public CacheStore store() {
-        return engine.store();
     }
 
     /** Streams in flight, shared by identical callers; for tests and monitoring. */

@@ -28,6 +28,9 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Embed again even when features of the same file are cached.")
     boolean noCache;
 
+    @Option(names = "--ablation", description = "Also print the best point of each partial chain, verifier by verifier.")
+    boolean ablation;
+
     @Mixin
     EmbeddingOptions embedding = new EmbeddingOptions();
 
@@ -63,6 +66,27 @@ public final class CalibrateCommand implements Callable<Integer> {
             for (Map.Entry<String, Rates> e : noContext.rates().entrySet()) {
                 out.printf("  %-20s near-miss %.4f paraphrase %.4f%n", e.getKey(), e.getValue().nearMissAccepted(),
                         e.getValue().paraphraseRate());
+            }
+        }
+        if (ablation) {
+            out.printf("%nablation: the best point of each chain within the bound (mean paraphrase served; per file near-miss/paraphrase)%n");
+            String[] names = {"plain cosine", "+ lexical guard", "+ lexical + context guards", "+ lexical + token alignment",
+                    "+ lexical + context + token alignment"};
+            boolean[][] chains = {{false, false, false}, {true, false, false}, {true, true, false}, {true, false, true},
+                    {true, true, true}};
+            for (int i = 0; i < names.length; i++) {
+                Calibration.Result r = Calibration.best(all, maxNearMiss, chains[i][0], chains[i][1], chains[i][2]);
+                StringBuilder row = new StringBuilder(String.format("  %-38s", names[i]));
+                if (r == null) {
+                    row.append("none within the bound");
+                } else {
+                    row.append(String.format("threshold %.4f  mean %.4f ", r.point().threshold(), r.meanParaphrase()));
+                    for (Map.Entry<String, Rates> e : r.rates().entrySet()) {
+                        row.append(String.format(" %s %.4f/%.4f", e.getKey(), e.getValue().nearMissAccepted(),
+                                e.getValue().paraphraseRate()));
+                    }
+                }
+                out.println(row);
             }
         }
         if (plain != null) {

@@ -14,6 +14,8 @@ import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.promptcache.semantic.VectorMath;
+
 /**
  * Runs the quantised bge-small-zh-v1.5 that ships in LangChain4j's model jar and returns, from one
  * inference, both the sentence vector (the [CLS] state, normalised, as LangChain4j's model gives) and
@@ -73,11 +75,11 @@ public final class BgeSmallZhEncoder {
             }
             try (OrtSession.Result result = session.run(inputs)) {
                 float[][] states = ((float[][][]) result.get(0).getValue())[0];
-                float[] sentence = normalize(states[0]);
+                float[] sentence = VectorMath.normalize(states[0]);
                 int n = Math.max(0, states.length - 2);
                 float[][] tokens = new float[n][];
                 for (int i = 0; i < n; i++) {
-                    tokens[i] = normalize(states[i + 1]);
+                    tokens[i] = VectorMath.normalize(states[i + 1]);
                 }
                 return new TokenEncoding(sentence, tokens);
             }
@@ -88,18 +90,6 @@ public final class BgeSmallZhEncoder {
         }
     }
 
-    static float[] normalize(float[] v) {
-        double norm = 0;
-        for (float x : v) {
-            norm += x * x;
-        }
-        norm = Math.sqrt(norm);
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = norm == 0 ? 0 : (float) (v[i] / norm);
-        }
-        return out;
-    }
 
     private static InputStream resource(String name) {
         InputStream in = BgeSmallZhV15QuantizedEmbeddingModel.class.getClassLoader().getResourceAsStream(name);

@@ -22,8 +22,14 @@ public final class Calibration {
 
     /** @param context whether the context-dependence guard is part of the chain */
     public static Result best(Map<String, List<PairFeatures>> files, double maxNearMiss, boolean context) {
+        return best(files, maxNearMiss, true, context, true);
+    }
+
+    /** The best point of one chain: which verifiers it may use. */
+    public static Result best(Map<String, List<PairFeatures>> files, double maxNearMiss, boolean lexical, boolean context,
+                              boolean alignment) {
         Result best = null;
-        double[] alignments = {0, 0.85, 0.86, 0.87, 0.875, 0.88, 0.885, 0.89, 0.895, 0.90, 0.905, 0.91, 0.92, 0.93, 0.94};
+        double[] alignments = !alignment ? new double[]{0} : new double[]{0, 0.85, 0.86, 0.87, 0.875, 0.88, 0.885, 0.89, 0.895, 0.90, 0.905, 0.91, 0.92, 0.93, 0.94};
         double[] skipAbove = {1.01, 0.99, 0.98, 0.97, 0.96, 0.95};
         for (double t = 0.850; t <= 0.9901; t += 0.0025) {
             for (double a : alignments) {
@@ -31,7 +37,7 @@ public final class Calibration {
                     if (above <= t) {
                         continue;
                     }
-                    OperatingPoint p = new OperatingPoint(round(t), true, context, a, above);
+                    OperatingPoint p = new OperatingPoint(round(t), lexical, context, a, above);
                     Map<String, Rates> rates = new java.util.LinkedHashMap<>();
                     boolean ok = true;
                     double sum = 0;
@@ -72,6 +78,21 @@ public final class Calibration {
             }
             if (ok && (best == null || sum / files.size() > best.meanParaphrase())) {
                 best = new Result(p, rates, sum / files.size());
+            }
+        }
+        return best;
+    }
+
+    /**
+     * What plain cosine serves on one file when allowed the same near-miss acceptance: the paraphrase
+     * rate of the lowest threshold whose near-miss acceptance does not exceed {@code nearMiss}.
+     */
+    public static Rates plainCosineAtNearMiss(List<PairFeatures> file, double nearMiss) {
+        Rates best = null;
+        for (double t = 0.80; t <= 1.0001; t += 0.0005) {
+            Rates r = Rates.of(file, OperatingPoint.plainCosine(t));
+            if (r.nearMissAccepted() <= nearMiss + 1e-12 && (best == null || r.paraphraseRate() > best.paraphraseRate())) {
+                best = r;
             }
         }
         return best;

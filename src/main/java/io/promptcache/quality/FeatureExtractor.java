@@ -6,6 +6,7 @@ import io.promptcache.semantic.ContextDependenceGuard;
 import io.promptcache.semantic.LexicalGuard;
 import io.promptcache.semantic.MatchCandidate;
 import io.promptcache.semantic.TokenAlignmentVerifier;
+import io.promptcache.semantic.VectorMath;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -44,8 +45,8 @@ public final class FeatureExtractor {
     public PairFeatures extract(LabelledPair p) {
         BgeSmallZhEncoder.TokenEncoding a = encoder.encode(p.stored());
         BgeSmallZhEncoder.TokenEncoding b = encoder.encode(p.asked());
-        double cosine = embedder == null ? dot(a.sentence(), b.sentence())
-                : dot(unit(embedder.embed(p.stored()).content().vector()), unit(embedder.embed(p.asked()).content().vector()));
+        double cosine = embedder == null ? VectorMath.dot(a.sentence(), b.sentence())
+                : VectorMath.dot(VectorMath.normalize(embedder.embed(p.stored()).content().vector()), VectorMath.normalize(embedder.embed(p.asked()).content().vector()));
         double alignment = cosine >= ALIGNMENT_FROM ? TokenAlignmentVerifier.score(b.tokens(), a.tokens()) : Double.NaN;
         return withGuards(p, cosine, alignment);
     }
@@ -57,24 +58,5 @@ public final class FeatureExtractor {
                 alignment);
     }
 
-    static double dot(float[] x, float[] y) {
-        double s = 0;
-        for (int i = 0; i < x.length; i++) {
-            s += x[i] * y[i];
-        }
-        return s;
-    }
 
-    static float[] unit(float[] v) {
-        double n = 0;
-        for (float x : v) {
-            n += x * x;
-        }
-        n = Math.sqrt(n);
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) (v[i] / n);
-        }
-        return out;
-    }
 }

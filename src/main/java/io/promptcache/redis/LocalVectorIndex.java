@@ -2,6 +2,7 @@ package io.promptcache.redis;
 
 import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.store.embedding.filter.Filter;
+import io.promptcache.semantic.VectorMath;
 import dev.langchain4j.store.embedding.filter.comparison.IsEqualTo;
 import dev.langchain4j.store.embedding.filter.logical.And;
 
@@ -86,7 +87,7 @@ final class LocalVectorIndex {
         if (vector.length != dimension) {
             throw new IllegalArgumentException("vector has dimension " + vector.length + ", the index " + dimension);
         }
-        float[] unit = normalize(vector);
+        float[] unit = VectorMath.normalize(vector);
         Item item = new Item(id, scope == null ? "" : scope, text, metadata, unit, signature(unit));
         Item previous = byId.put(id, item);
         if (previous != null && !previous.scope().equals(item.scope())) {
@@ -130,7 +131,7 @@ final class LocalVectorIndex {
      * @param filter metadata filter, or null
      */
     List<Hit> search(float[] query, String scope, Filter filter, int maxResults, double minCosine) {
-        float[] q = normalize(query);
+        float[] q = VectorMath.normalize(query);
         long[] qs = signature(q);
         List<Partition> targets = new ArrayList<>();
         if (scope != null) {
@@ -147,7 +148,7 @@ final class LocalVectorIndex {
                 if (filter != null && !matches(filter, item)) {
                     continue;
                 }
-                double cos = dot(q, item.unit());
+                double cos = VectorMath.dot(q, item.unit());
                 if (cos >= minCosine) {
                     best.add(new Hit(item, cos));
                     if (best.size() > maxResults) {
@@ -207,35 +208,7 @@ final class LocalVectorIndex {
         return bits;
     }
 
-    static double dot(float[] a, float[] b) {
-        double s0 = 0;
-        double s1 = 0;
-        int i = 0;
-        for (; i + 1 < a.length; i += 2) {
-            s0 += a[i] * b[i];
-            s1 += a[i + 1] * b[i + 1];
-        }
-        if (i < a.length) {
-            s0 += a[i] * b[i];
-        }
-        return s0 + s1;
-    }
 
-    static float[] normalize(float[] v) {
-        double norm = 0;
-        for (float x : v) {
-            norm += x * x;
-        }
-        norm = Math.sqrt(norm);
-        float[] out = new float[v.length];
-        if (norm == 0) {
-            return out;
-        }
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) (v[i] / norm);
-        }
-        return out;
-    }
 
     /**
      * The items of one scope. Signatures sit in one flat {@code long[]}, so the Hamming scan reads memory

@@ -20,6 +20,17 @@ public record GreyZone(double low, double high) {
         return new GreyZone(-1, 2);
     }
 
+    /**
+     * The verdict the zone decides alone (accept above it, reject below it), or null when the verifier
+     * must decide.
+     */
+    Verdict outside(String verifier, double cosine) {
+        if (above(cosine)) {
+            return Verdict.accept(verifier);
+        }
+        return below(cosine) ? Verdict.reject(verifier, "below the grey zone") : null;
+    }
+
     boolean below(double cosine) {
         return cosine < low;
     }

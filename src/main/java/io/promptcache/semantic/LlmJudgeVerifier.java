@@ -47,11 +47,9 @@ public final class LlmJudgeVerifier implements HitVerifier {
 
     @Override
     public Verdict verify(MatchCandidate c) {
-        if (zone.above(c.similarity())) {
-            return Verdict.accept(NAME);
-        }
-        if (zone.below(c.similarity())) {
-            return Verdict.reject(NAME, "below the grey zone");
+        Verdict decided = zone.outside(NAME, c.similarity());
+        if (decided != null) {
+            return decided;
         }
         ChatRequest request = ChatRequest.builder()
                 .messages(SystemMessage.from(INSTRUCTIONS),

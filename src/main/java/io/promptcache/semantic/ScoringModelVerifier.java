@@ -39,11 +39,9 @@ public final class ScoringModelVerifier implements HitVerifier {
 
     @Override
     public Verdict verify(MatchCandidate c) {
-        if (zone.above(c.similarity())) {
-            return Verdict.accept(NAME);
-        }
-        if (zone.below(c.similarity())) {
-            return Verdict.reject(NAME, "below the grey zone");
+        Verdict decided = zone.outside(NAME, c.similarity());
+        if (decided != null) {
+            return decided;
         }
         Double score = Budgeted.call(() -> {
             Response<Double> r = model.score(TextSegment.from(c.candidate()), c.query());

@@ -57,7 +57,7 @@ public final class TokenAlignmentVerifier implements HitVerifier {
         for (float[] x : a) {
             double best = -1;
             for (int j = 0; j < b.length; j++) {
-                double s = dot(x, b[j]);
+                double s = VectorMath.dot(x, b[j]);
                 if (s > best) {
                     best = s;
                 }
@@ -74,14 +74,6 @@ public final class TokenAlignmentVerifier implements HitVerifier {
         }
         precision /= b.length;
         return recall + precision <= 0 ? 0 : 2 * recall * precision / (recall + precision);
-    }
-
-    private static double dot(float[] x, float[] y) {
-        double s = 0;
-        for (int i = 0; i < x.length; i++) {
-            s += x[i] * y[i];
-        }
-        return s;
     }
 
     /** Builder of {@link TokenAlignmentVerifier}. */
