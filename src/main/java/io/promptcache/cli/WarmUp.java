@@ -13,6 +13,10 @@ import dev.langchain4j.service.AiServices;
 import io.promptcache.CacheScope;
 import io.promptcache.CachingChatModel;
 import io.promptcache.CachingStreamingChatModel;
+import io.promptcache.quality.OperatingPoint;
+import io.promptcache.semantic.MatchCandidate;
+import io.promptcache.semantic.TokenEncoder;
+import io.promptcache.semantic.VerifierChain;
 
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +42,13 @@ final class WarmUp {
             for (String q : QUESTIONS) {
                 embedder.embed(q);
             }
+        }
+        // The verifiers only run on candidates above the threshold, which warm-up questions may not reach.
+        VerifierChain chain = new VerifierChain(OperatingPoint.DEFAULT.verifiers(TokenEncoder.inProcess()));
+        for (int i = 0; i < 300; i++) {
+            String q = QUESTIONS[i % QUESTIONS.length];
+            String c = QUESTIONS[(i + 1) % QUESTIONS.length];
+            chain.verify(new MatchCandidate("warm-up", q, c, i % 2 == 0 ? 0.957 : 0.99, i % 3));
         }
         try (CacheScope ignored = CacheScope.open("promptcache-warm-up")) {
             if (stream) {

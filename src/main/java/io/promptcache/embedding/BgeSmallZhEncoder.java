@@ -42,6 +42,8 @@ public final class BgeSmallZhEncoder {
             environment = OrtEnvironment.getEnvironment();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+            // Worker threads that busy-wait after each inference take the CPU from the rest of the application.
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             session = environment.createSession(model.readAllBytes(), options);
             Map<String, String> tokenizerOptions = new HashMap<>();
             tokenizerOptions.put("padding", "false");
@@ -59,6 +61,31 @@ public final class BgeSmallZhEncoder {
     /** The encoder of this JVM (the model is loaded once). */
     public static BgeSmallZhEncoder shared() {
         return Holder.INSTANCE;
+    }
+
+    private final Map<String, TokenEncoding> recent = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TokenEncoding> eldest) {
+            return size() > 256;
+        }
+    };
+
+    /**
+     * Like {@link #encode}, remembering the last 256 texts: a lookup embeds the new question and, when a
+     * candidate is in the grey zone, the token verifier needs the same question's tokens again.
+     */
+    public TokenEncoding encodeRemembered(String text) {
+        synchronized (recent) {
+            TokenEncoding hit = recent.get(text);
+            if (hit != null) {
+                return hit;
+            }
+        }
+        TokenEncoding encoding = encode(text);
+        synchronized (recent) {
+            recent.put(text, encoding);
+        }
+        return encoding;
     }
 
     public TokenEncoding encode(String text) {

@@ -1,7 +1,6 @@
 package io.promptcache.embedding;
 
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.bgesmallzhv15q.BgeSmallZhV15QuantizedEmbeddingModel;
 import dev.langchain4j.model.ollama.OllamaEmbeddingModel;
 
 import java.time.Duration;
@@ -44,6 +43,6 @@ public final class EmbeddingModels {
     }
 
     private static final class InProcessHolder {
-        static final EmbeddingModel MODEL = new BgeSmallZhV15QuantizedEmbeddingModel();
+        static final EmbeddingModel MODEL = new BgeSmallZhEmbeddingModel();
     }
 }

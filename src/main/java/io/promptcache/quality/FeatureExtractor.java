@@ -28,7 +28,7 @@ public final class FeatureExtractor {
     private final LexicalGuard lexical = LexicalGuard.defaults();
     private final ContextDependenceGuard context = new ContextDependenceGuard();
 
-    /** @param embedder the sentence embedder, or null for the in-process bge-small-zh-v1.5 */
+    /** @param embedder the sentence embedder, or null for the in-process bge-small-zh-v1.5 (one inference per question) */
     public FeatureExtractor(EmbeddingModel embedder) {
         this.embedder = embedder;
     }

@@ -2,35 +2,17 @@ package io.promptcache.semantic;
 
 import io.promptcache.embedding.BgeSmallZhEncoder;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /** Gives the unit token vectors of a text, for {@link TokenAlignmentVerifier}. */
 @FunctionalInterface
 public interface TokenEncoder {
 
     float[][] tokens(String text);
 
-    /** The in-process bge-small-zh-v1.5, with the last 1024 texts remembered (a candidate is often checked again). */
+    /**
+     * The in-process bge-small-zh-v1.5, the same ONNX session as the default embedding model: the
+     * question just embedded is not run again. The model loads on first use.
+     */
     static TokenEncoder inProcess() {
-        Map<String, float[][]> recent = new LinkedHashMap<>(256, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, float[][]> eldest) {
-                return size() > 1024;
-            }
-        };
-        return text -> {
-            synchronized (recent) {
-                float[][] hit = recent.get(text);
-                if (hit != null) {
-                    return hit;
-                }
-            }
-            float[][] tokens = BgeSmallZhEncoder.shared().encode(text).tokens(); // loads the model on first use
-            synchronized (recent) {
-                recent.put(text, tokens);
-            }
-            return tokens;
-        };
+        return text -> BgeSmallZhEncoder.shared().encodeRemembered(text).tokens();
     }
 }
