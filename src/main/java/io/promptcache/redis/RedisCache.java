@@ -60,6 +60,7 @@ public final class RedisCache implements AutoCloseable {
     @Override
     public void close() {
         embeddingStore.close();
+        cacheStore.close(); // writes the hits recorded since the last flush
         jedis.close();
     }
 
