@@ -25,7 +25,7 @@ class MultiturnIsolationTest {
 
     @Test
     void followUpsAreNeverServedAcrossConversations() throws Exception {
-        JsonNode items = new ObjectMapper().readTree(Path.of("../shared/datasets/multiturn/contextual-queries.json").toFile());
+        JsonNode items = new ObjectMapper().readTree(io.promptcache.testing.Datasets.file("multiturn/contextual-queries.json").toFile());
         try (SimulatedDeepSeek deepSeek = new SimulatedDeepSeek()) {
             CachingChatModel model = CachingChatModel.builder().delegate(deepSeek.chatModel())
                     .lookupTimeout(Duration.ofSeconds(10)).writeTimeout(Duration.ofSeconds(10)).build();

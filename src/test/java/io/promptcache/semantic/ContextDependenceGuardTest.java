@@ -30,7 +30,7 @@ class ContextDependenceGuardTest {
 
     @Test
     void followUpsOfTheMultiturnSetThatLeanOnContextAreFound() throws Exception {
-        JsonNode items = new ObjectMapper().readTree(java.nio.file.Path.of("../shared/datasets/multiturn/contextual-queries.json").toFile());
+        JsonNode items = new ObjectMapper().readTree(io.promptcache.testing.Datasets.file("multiturn/contextual-queries.json").toFile());
         int flagged = 0;
         int mains = 0;
         for (JsonNode item : items) {
