@@ -24,4 +24,19 @@ public record CacheOutcome(CacheSource source,
                            boolean stored,
                            boolean sharedFlight,
                            boolean degraded) {
+
+    /** A hit from the exact or the semantic tier. */
+    static CacheOutcome hit(CacheEngine.Lookup lookup, long startNanos) {
+        return new CacheOutcome(lookup.source(),
+                lookup.match() == null ? null : lookup.match().similarity(),
+                lookup.match() == null ? null : lookup.match().candidate(),
+                Duration.ofNanos(System.nanoTime() - startNanos), ProviderCacheUsage.NONE, false, false, false);
+    }
+
+    /** A call the model answered, or that waited for an identical call in flight ({@code shared}). */
+    static CacheOutcome model(CacheEngine.Lookup lookup, long startNanos, ProviderCacheUsage usage, boolean stored,
+                              boolean shared) {
+        return new CacheOutcome(CacheSource.LLM, null, null, Duration.ofNanos(System.nanoTime() - startNanos),
+                shared ? ProviderCacheUsage.NONE : usage, stored, shared, lookup.degraded());
+    }
 }

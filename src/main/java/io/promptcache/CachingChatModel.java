@@ -53,10 +53,7 @@ public final class CachingChatModel extends AbstractCachingModel implements Chat
             ChatResponse cached = CachedResponses.toChatResponse(lookup, engine);
             if (cached != null) {
                 engine.metrics().hit(lookup.source());
-                engine.report(ctx, new CacheOutcome(lookup.source(),
-                        lookup.match() == null ? null : lookup.match().similarity(),
-                        lookup.match() == null ? null : lookup.match().candidate(),
-                        Duration.ofNanos(System.nanoTime() - start), ProviderCacheUsage.NONE, false, false, false), cached);
+                engine.report(ctx, CacheOutcome.hit(lookup, start), cached);
                 return cached;
             }
         }
@@ -70,10 +67,8 @@ public final class CachingChatModel extends AbstractCachingModel implements Chat
             engine.metrics().sharedFlight();
         }
         ChatResponse response = result.value().response();
-        engine.report(ctx, new CacheOutcome(CacheSource.LLM, null, null,
-                Duration.ofNanos(System.nanoTime() - start),
-                result.shared() ? ProviderCacheUsage.NONE : ProviderCacheUsage.of(response),
-                result.value().stored(), result.shared(), lookup.degraded()), response);
+        engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.of(response), result.value().stored(),
+                result.shared()), response);
         return response;
     }
 

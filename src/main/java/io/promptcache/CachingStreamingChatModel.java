@@ -65,10 +65,7 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
             ChatResponse cached = CachedResponses.toChatResponse(lookup, engine);
             if (cached != null) {
                 engine.metrics().hit(lookup.source());
-                replay(cached, handler, () -> engine.report(ctx, new CacheOutcome(lookup.source(),
-                        lookup.match() == null ? null : lookup.match().similarity(),
-                        lookup.match() == null ? null : lookup.match().candidate(),
-                        Duration.ofNanos(System.nanoTime() - start), ProviderCacheUsage.NONE, false, false, false), cached));
+                replay(cached, handler, () -> engine.report(ctx, CacheOutcome.hit(lookup, start), cached));
                 return;
             }
         }
@@ -78,9 +75,7 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
             StreamFlight existing = key == null ? null : flights.get(key);
             if (existing != null) {
                 boolean joined = existing.subscribe(handler, response -> {
-                    engine.report(ctx, new CacheOutcome(CacheSource.LLM, null, null,
-                            Duration.ofNanos(System.nanoTime() - start), ProviderCacheUsage.NONE, false, true,
-                            lookup.degraded()), response);
+                    engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.NONE, false, true), response);
                     return null;
                 }, error -> { });
                 if (joined) {
@@ -104,9 +99,8 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
                 continue;
             }
             flight.subscribe(handler, response -> {
-                engine.report(ctx, new CacheOutcome(CacheSource.LLM, null, null,
-                        Duration.ofNanos(System.nanoTime() - start), ProviderCacheUsage.of(response), stored.get(),
-                        false, lookup.degraded()), response);
+                engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.of(response), stored.get(), false),
+                        response);
                 return null;
             }, error -> { });
             try {
