@@ -10,7 +10,6 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import io.promptcache.testing.SimulatedDeepSeek;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

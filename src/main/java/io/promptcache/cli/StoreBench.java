@@ -1,7 +1,6 @@
 package io.promptcache.cli;
 
 import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
 import io.promptcache.redis.RedisCacheStore;
 import io.promptcache.redis.RedisConfig;
