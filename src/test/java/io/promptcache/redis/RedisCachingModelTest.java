@@ -210,6 +210,7 @@ class RedisCachingModelTest {
 
     static int syncThreads() {
         return (int) Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("promptcache-vector-sync") && t.isAlive()).count();
+                .filter(t -> (t.getName().equals("promptcache-vector-sync") || t.getName().equals("promptcache-hit-writer"))
+                        && t.isAlive()).count();
     }
 }
