@@ -26,14 +26,19 @@ class RedisCacheStoreTest {
     final UnifiedJedis jedis = TestRedis.config(prefix).connect();
     final RedisKeys keys = new RedisKeys(prefix);
 
+    final List<RedisCacheStore> stores = new ArrayList<>();
+
     @AfterEach
     void clean() {
+        stores.forEach(RedisCacheStore::close);
         TestRedis.clean(jedis, prefix);
         jedis.close();
     }
 
     RedisCacheStore store(int max) {
-        return RedisCacheStore.builder().client(jedis).keyPrefix(prefix).maxEntriesPerTenant(max).build();
+        RedisCacheStore store = RedisCacheStore.builder().client(jedis).keyPrefix(prefix).maxEntriesPerTenant(max).build();
+        stores.add(store);
+        return store;
     }
 
     static CacheEntry entry(String tenant, String id, String question, float[] vector) {
