@@ -95,10 +95,6 @@ final class CacheEngine {
         return metrics;
     }
 
-    double threshold() {
-        return threshold;
-    }
-
     CacheAccounting accounting() {
         return accounting;
     }

@@ -44,14 +44,6 @@ public final class CanonicalJson {
         }
     }
 
-    public static JsonNode parse(String json) {
-        try {
-            return sorted(MAPPER.readTree(json));
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not valid JSON", e);
-        }
-    }
-
     private static JsonNode sorted(JsonNode node) {
         if (node == null) {
             return JsonNodeFactory.instance.nullNode();

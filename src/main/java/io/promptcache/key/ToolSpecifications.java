@@ -57,8 +57,18 @@ public final class ToolSpecifications {
         return map;
     }
 
+    /** Canonical JSON of one tool; memoised, since an agent sends the same tools on every call. */
     public static String canonicalJson(ToolSpecification tool) {
-        return CanonicalJson.write(toMap(tool));
+        String cached = TOOL_JSON.get(tool);
+        if (cached != null) {
+            return cached;
+        }
+        String json = CanonicalJson.write(toMap(tool));
+        if (TOOL_JSON.size() >= MEMO_LIMIT) {
+            TOOL_JSON.clear();
+        }
+        TOOL_JSON.put(tool, json);
+        return json;
     }
 
     /** Canonical JSON of the whole (sorted) tool set; an agent sends the same set every call, so it is memoised. */
@@ -84,4 +94,5 @@ public final class ToolSpecifications {
 
     private static final int MEMO_LIMIT = 256;
     private static final Map<List<ToolSpecification>, String> SET_JSON = new ConcurrentHashMap<>();
+    private static final Map<ToolSpecification, String> TOOL_JSON = new ConcurrentHashMap<>();
 }

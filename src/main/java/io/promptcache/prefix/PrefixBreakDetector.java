@@ -71,6 +71,7 @@ public final class PrefixBreakDetector {
                     + "|\\d{1,2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?");
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern TOOL_NAME = Pattern.compile("\"name\":\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final int MAX_PREFIX_TEXTS = 256;
     private static final int MAX_WARNED = 1024;
 
@@ -249,7 +250,7 @@ public final class PrefixBreakDetector {
     private static List<String> names(List<String> toolJson) {
         List<String> out = new ArrayList<>();
         for (String json : toolJson) {
-            Matcher m = Pattern.compile("\"name\":\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(json);
+            Matcher m = TOOL_NAME.matcher(json);
             out.add(m.find() ? m.group(1) : "?");
         }
         return out;

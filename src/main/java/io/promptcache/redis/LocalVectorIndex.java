@@ -67,20 +67,12 @@ final class LocalVectorIndex {
         }
     }
 
-    int dimension() {
-        return dimension;
-    }
-
     int size() {
         return byId.size();
     }
 
     List<String> ids() {
         return new ArrayList<>(byId.keySet());
-    }
-
-    Item get(String id) {
-        return byId.get(id);
     }
 
     void add(String id, String scope, String text, Metadata metadata, float[] vector) {

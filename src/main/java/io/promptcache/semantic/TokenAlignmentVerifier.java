@@ -32,10 +32,6 @@ public final class TokenAlignmentVerifier implements HitVerifier {
         return NAME;
     }
 
-    public double minScore() {
-        return minScore;
-    }
-
     @Override
     public Verdict verify(MatchCandidate c) {
         if (c.similarity() >= acceptAbove) {

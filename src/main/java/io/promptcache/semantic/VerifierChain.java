@@ -11,10 +11,6 @@ public final class VerifierChain {
         this.verifiers = List.copyOf(verifiers);
     }
 
-    public List<HitVerifier> verifiers() {
-        return verifiers;
-    }
-
     public Verdict verify(MatchCandidate candidate) {
         for (HitVerifier v : verifiers) {
             Verdict verdict = v.verify(candidate);
