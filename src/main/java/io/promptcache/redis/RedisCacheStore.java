@@ -110,6 +110,19 @@ public final class RedisCacheStore implements CacheStore {
             return evicted
             """);
 
+    private static final LuaScript REGISTER = new LuaScript("""
+            -- KEYS: tenant registry   ARGV: tag, tenant id, ttl ms (0 = none)
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            local ttl = tonumber(ARGV[3])
+            if ttl == 0 then
+              redis.call('PERSIST', KEYS[1])
+            elseif redis.call('PTTL', KEYS[1]) < ttl then
+              -- the registry lives as long as the longest-lived entry it names
+              redis.call('PEXPIRE', KEYS[1], ttl)
+            end
+            return 1
+            """);
+
     private static final LuaScript REMOVE = new LuaScript("""
             -- KEYS: entry, lru, exp   ARGV: id
             redis.call('ZREM', KEYS[2], ARGV[1])
@@ -260,12 +273,8 @@ public final class RedisCacheStore implements CacheStore {
         }
         Object evicted = PUT.run(jedis, List.of(bytes(keys.entry(tag, entry.id())), bytes(keys.lru(tag)),
                 bytes(keys.exp(tag))), args);
-        jedis.hset(keys.tenants(), tag, entry.tenant());
-        if (ttlMs > 0) {
-            jedis.pexpire(keys.tenants(), Math.max(ttlMs, jedis.pttl(keys.tenants())));
-        } else {
-            jedis.persist(keys.tenants());
-        }
+        REGISTER.run(jedis, List.of(bytes(keys.tenants())),
+                List.of(bytes(tag), bytes(entry.tenant()), bytes(Long.toString(ttlMs))));
         if (evicted instanceof List<?> ids) {
             for (Object id : ids) {
                 notifyRemoval(entry.tenant(), str(id), RemovalCause.EVICTED);
