@@ -8,6 +8,7 @@ import io.promptcache.key.RequestFingerprint;
 import io.promptcache.prefix.CacheAccounting;
 import io.promptcache.prefix.PrefixBreakDetector;
 import io.promptcache.prefix.PromptLayout;
+import io.promptcache.semantic.EmbeddingDimensionException;
 import io.promptcache.semantic.MatchCandidate;
 import io.promptcache.semantic.SemanticIndex;
 import io.promptcache.semantic.Verdict;
@@ -20,9 +21,12 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -55,6 +59,9 @@ final class CacheEngine {
     private final ExecutorService executor;
     private final Clock clock;
     private final FaultLog faults = new FaultLog(LOG);
+    private final OnceLog dimensionErrors = new OnceLog(LOG);
+    private final DependencyGuard guard;
+    private final CompletableFuture<Void> embedderWarm;
     private final CacheAccounting accounting;
     private final PrefixBreakDetector prefixBreaks;
 
@@ -76,6 +83,8 @@ final class CacheEngine {
         this.clock = b.clock;
         this.accounting = new CacheAccounting(b.pricing);
         this.prefixBreaks = b.prefixBreakDetector;
+        this.guard = new DependencyGuard(metrics, b.retryInterval);
+        this.embedderWarm = warmEmbedder();
         if (index != null) {
             store.addRemovalListener((tenant, id, cause) -> {
                 try {
@@ -138,74 +147,141 @@ final class CacheEngine {
         } catch (RuntimeException e) {
             metrics.fault();
             faults.fault("fingerprint", e);
-            return Lookup.bypass(ctx);
+            return Lookup.bypass(ctx, EnumSet.of(CacheDependency.CACHE));
         }
-        Optional<Lookup> found = bounded("lookup", lookupTimeout, () -> find(fp, ctx));
-        return found.orElseGet(() -> new Lookup(ctx, fp, null, null, null, null, true));
-    }
+        Set<CacheDependency> degraded = EnumSet.noneOf(CacheDependency.class);
+        long deadline = System.nanoTime() + lookupTimeout.toNanos();
 
-    private Lookup find(RequestFingerprint fp, CallContext ctx) {
-        Optional<CacheEntry> exact = store.hit(ctx.tenant(), fp.exactKey());
-        if (exact.isPresent()) {
-            return new Lookup(ctx, fp, CacheSource.EXACT, exact.get(), null, null, false);
+        // The exact tier needs the store alone: it answers even while the embedder or the vector store is down.
+        Phase exactPhase = new Phase(CacheDependency.STORE);
+        Optional<Optional<CacheEntry>> exact = guard.allow(CacheDependency.STORE)
+                ? bounded("exact lookup", deadline, exactPhase, degraded, () -> {
+                    Optional<CacheEntry> e = store.hit(ctx.tenant(), fp.exactKey());
+                    guard.ok(CacheDependency.STORE);
+                    return e;
+                })
+                : skipped(CacheDependency.STORE, degraded);
+        if (exact.isEmpty()) {
+            return Lookup.miss(ctx, fp, null, degraded, false); // no store, nothing to serve
+        }
+        if (exact.get().isPresent()) {
+            return new Lookup(ctx, fp, CacheSource.EXACT, exact.get().get(), null, null, degraded, false);
         }
         if (index == null || !fp.semanticEligible()) {
-            return new Lookup(ctx, fp, null, null, null, null, false);
+            return Lookup.miss(ctx, fp, null, degraded, false);
         }
+        if (!awaitEmbedder(deadline)) {
+            // The embedder is still loading: skip the semantic tier; the exact tier already answered.
+            return Lookup.miss(ctx, fp, null, degraded, true);
+        }
+        if (!guard.allow(CacheDependency.EMBEDDER)) {
+            degraded.add(CacheDependency.EMBEDDER);
+            return Lookup.miss(ctx, fp, null, degraded, false);
+        }
+        SemanticProbe probe = new SemanticProbe();
+        Optional<Lookup> semantic = bounded("semantic lookup", deadline, probe.phase, degraded,
+                () -> findSemantic(fp, ctx, probe, degraded));
+        return semantic.orElseGet(() -> Lookup.miss(ctx, fp, probe.embedding, degraded, false));
+    }
+
+    private Lookup findSemantic(RequestFingerprint fp, CallContext ctx, SemanticProbe probe,
+                                Set<CacheDependency> degraded) {
         Embedding embedding = index.embed(fp.question());
-        for (MatchCandidate candidate : index.search(ctx.tenant(), fp.scopeKey(), fp.question(), fp.conversationTurns(), embedding, threshold)) {
+        guard.ok(CacheDependency.EMBEDDER);
+        probe.embedding = embedding;
+        if (!guard.allow(CacheDependency.VECTOR_STORE)) {
+            synchronized (degraded) {
+                degraded.add(CacheDependency.VECTOR_STORE);
+            }
+            return Lookup.miss(ctx, fp, embedding, Set.of(), false);
+        }
+        probe.phase.set(CacheDependency.VECTOR_STORE);
+        List<MatchCandidate> candidates = index.search(ctx.tenant(), fp.scopeKey(), fp.question(),
+                fp.conversationTurns(), embedding, threshold);
+        guard.ok(CacheDependency.VECTOR_STORE);
+        for (MatchCandidate candidate : candidates) {
+            probe.phase.set(CacheDependency.CACHE);
             Verdict verdict = verifiers.verify(candidate);
             if (!verdict.accepted()) {
                 metrics.rejected(verdict.verifier());
                 LOG.debug("semantic candidate rejected by {}: {}", verdict.verifier(), verdict.reason());
                 continue;
             }
+            probe.phase.set(CacheDependency.STORE);
             Optional<CacheEntry> entry = store.hit(ctx.tenant(), candidate.entryId());
             if (entry.isEmpty()) {
                 // Expired, evicted or deleted since it was indexed: forget the vector and look further.
                 metrics.staleCandidate();
+                probe.phase.set(CacheDependency.VECTOR_STORE);
                 index.remove(ctx.tenant(), candidate.entryId());
                 continue;
             }
-            return new Lookup(ctx, fp, CacheSource.SEMANTIC, entry.get(), candidate, embedding, false);
+            return new Lookup(ctx, fp, CacheSource.SEMANTIC, entry.get(), candidate, embedding, Set.of(), false);
         }
-        return new Lookup(ctx, fp, null, null, null, embedding, false);
+        return Lookup.miss(ctx, fp, embedding, Set.of(), false);
     }
 
     /**
-     * Stores a model answer for the lookup that missed. Returns true when it was stored within the
-     * write budget; a slower write goes on in the background.
+     * Stores a model answer for the lookup that missed. The entry goes to the store first, so the exact
+     * tier never depends on the embedder; the question is then embedded and indexed for the semantic
+     * tier. Returns whether the entry was stored within the write budget (a slower write goes on in the
+     * background) and which dependencies failed on the way.
      */
-    boolean store(Lookup miss, ChatResponse response) {
+    Stored store(Lookup miss, ChatResponse response) {
         if (miss.fingerprint() == null) {
-            return false;
+            return Stored.NOT;
         }
         String why = policy.whyNotCacheable(response);
         if (why != null) {
             metrics.notCacheable();
             LOG.debug("answer not stored: {}", why);
-            return false;
+            return Stored.NOT;
         }
         RequestFingerprint fp = miss.fingerprint();
+        Set<CacheDependency> degraded = EnumSet.noneOf(CacheDependency.class);
+        if (!guard.allow(CacheDependency.STORE)) {
+            return new Stored(false, EnumSet.of(CacheDependency.STORE));
+        }
         boolean searchable = index != null && fp.semanticEligible() && !response.aiMessage().hasToolExecutionRequests();
-        Optional<Boolean> done = bounded("store", writeTimeout, () -> {
-            Embedding embedding = searchable
-                    ? (miss.embedding() != null ? miss.embedding() : index.embed(fp.question()))
-                    : null;
-            long now = clock.millis();
-            CacheEntry entry = new CacheEntry(fp.exactKey(), miss.context().tenant(), fp.scopeKey(), fp.question(),
-                    StoredResponse.from(response), embedding == null ? null : embedding.vector(), now, now, 0, 0);
-            if (embedding != null) {
-                index.remove(entry.tenant(), entry.id()); // re-storing the same request must not leave two vectors
+        boolean indexNow = searchable && embedderReady();
+        Phase phase = new Phase(CacheDependency.STORE);
+        CompletableFuture<Boolean> put = new CompletableFuture<>();
+        Callable<Boolean> work = () -> {
+            try {
+                long now = clock.millis();
+                Embedding known = miss.embedding();
+                CacheEntry entry = new CacheEntry(fp.exactKey(), miss.context().tenant(), fp.scopeKey(), fp.question(),
+                        StoredResponse.from(response), known == null ? null : known.vector(), now, now, 0, 0);
+                boolean vectors = searchable && guard.allow(CacheDependency.VECTOR_STORE);
+                if (vectors) {
+                    phase.set(CacheDependency.VECTOR_STORE);
+                    index.remove(entry.tenant(), entry.id()); // re-storing the same request must not leave two vectors
+                }
+                phase.set(CacheDependency.STORE);
+                store.put(entry, ttl);
+                guard.ok(CacheDependency.STORE);
+                metrics.stored();
+                put.complete(true);
+                if (vectors && (known != null || guard.allow(CacheDependency.EMBEDDER))) {
+                    phase.set(CacheDependency.EMBEDDER);
+                    Embedding embedding = known != null ? known : index.embed(fp.question());
+                    guard.ok(CacheDependency.EMBEDDER);
+                    phase.set(CacheDependency.VECTOR_STORE);
+                    index.add(entry.id(), entry.tenant(), entry.scopeKey(), fp.question(), embedding);
+                    guard.ok(CacheDependency.VECTOR_STORE);
+                }
+                return true;
+            } finally {
+                put.complete(false);
             }
-            store.put(entry, ttl);
-            if (embedding != null) {
-                index.add(entry.id(), entry.tenant(), entry.scopeKey(), fp.question(), embedding);
-            }
-            metrics.stored();
-            return true;
+        };
+        long deadline = System.nanoTime() + writeTimeout.toNanos();
+        // While the embedder warms up, wait for the entry only: its vector follows when the model is loaded.
+        bounded("store", deadline, phase, degraded, indexNow ? work : () -> {
+            executor.submit(work);
+            return put.get();
         });
-        return done.orElse(false);
+        return new Stored(put.getNow(false), degraded);
     }
 
     /** Records an outcome: accounting, the caller's scope, the listeners. */
@@ -230,25 +306,51 @@ final class CacheEngine {
         }
     }
 
-    /** Runs cache I/O on the executor, waits at most {@code budget}, and never throws. */
-    private <T> Optional<T> bounded(String operation, Duration budget, Callable<T> work) {
+    /** A lookup step skipped because its dependency is down and another call is probing it. */
+    private static <T> Optional<T> skipped(CacheDependency dependency, Set<CacheDependency> degraded) {
+        degraded.add(dependency);
+        return Optional.empty();
+    }
+
+    /**
+     * Runs cache I/O on the executor, waits until {@code deadline} at most, and never throws. A fault or
+     * a timeout is charged to the dependency the work was using at that moment ({@code phase}).
+     */
+    private <T> Optional<T> bounded(String operation, long deadlineNanos, Phase phase, Set<CacheDependency> degraded,
+                                    Callable<T> work) {
+        long wait = deadlineNanos - System.nanoTime();
+        if (wait <= 0) {
+            metrics.timeout();
+            charge(phase.get(), "timeout", degraded);
+            return Optional.empty();
+        }
         Future<T> future;
         try {
             future = executor.submit(work);
         } catch (RuntimeException rejected) {
             metrics.fault();
             faults.fault(operation, rejected);
+            charge(CacheDependency.CACHE, rejected.getClass().getSimpleName(), degraded);
             return Optional.empty();
         }
         try {
-            return Optional.ofNullable(future.get(budget.toNanos(), TimeUnit.NANOSECONDS));
+            return Optional.ofNullable(future.get(wait, TimeUnit.NANOSECONDS));
         } catch (TimeoutException e) {
             metrics.timeout();
-            faults.fault(operation + " (over " + budget.toMillis() + " ms budget)", e);
+            CacheDependency slow = phase.get();
+            faults.fault(operation + " (" + slow.wireName() + " over the " + lookupOrWrite(operation) + " budget)", e);
+            charge(slow, "timeout", degraded);
             return Optional.empty();
         } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
             metrics.fault();
-            faults.fault(operation, e.getCause() == null ? e : e.getCause());
+            CacheDependency failed = phase.get();
+            if (cause instanceof EmbeddingDimensionException) {
+                dimensionErrors.once(cause.getMessage());
+            } else {
+                faults.fault(operation + " (" + failed.wireName() + ")", cause);
+            }
+            charge(failed, cause.getClass().getSimpleName(), degraded);
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -257,16 +359,103 @@ final class CacheEngine {
         }
     }
 
+    private String lookupOrWrite(String operation) {
+        return (operation.contains("lookup") ? lookupTimeout : writeTimeout).toMillis() + " ms";
+    }
+
+    private void charge(CacheDependency dependency, String kind, Set<CacheDependency> degraded) {
+        guard.failed(dependency, kind);
+        synchronized (degraded) {
+            degraded.add(dependency);
+        }
+    }
+
+    /** True once the embedder has answered its first call (or when there is no semantic tier). */
+    boolean embedderReady() {
+        return index == null || embedderWarm.isDone();
+    }
+
+    /** Waits for the embedder's warm-up until {@code deadline} at most; true when it is over. */
+    private boolean awaitEmbedder(long deadlineNanos) {
+        if (embedderReady()) {
+            return true;
+        }
+        try {
+            embedderWarm.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Loads the embedder in the background, so the first calls neither wait for it nor miss the exact tier. */
+    private CompletableFuture<Void> warmEmbedder() {
+        if (index == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                index.embed("warm-up");
+                guard.ok(CacheDependency.EMBEDDER);
+            } catch (EmbeddingDimensionException e) {
+                metrics.fault();
+                guard.failed(CacheDependency.EMBEDDER, e.getClass().getSimpleName());
+                dimensionErrors.once(e.getMessage());
+            } catch (RuntimeException | Error e) {
+                metrics.fault();
+                guard.failed(CacheDependency.EMBEDDER, e.getClass().getSimpleName());
+                LOG.warn("PromptCache: the embedder ({}) did not answer at start ({}); the semantic tier is off until "
+                        + "it does, the exact tier works meanwhile", index.describeEmbedder(), e.getClass().getSimpleName());
+            } finally {
+                done.complete(null);
+            }
+        }, "promptcache-embedder-warm-up");
+        t.setDaemon(true);
+        t.start();
+        return done;
+    }
+
+    /** Where a step is: which dependency a fault or a timeout at this moment is charged to. */
+    static final class Phase extends java.util.concurrent.atomic.AtomicReference<CacheDependency> {
+        Phase(CacheDependency first) {
+            super(first);
+        }
+    }
+
+    /** What a semantic lookup got as far as, so a timeout can still reuse the embedding for the write. */
+    private static final class SemanticProbe {
+        final Phase phase = new Phase(CacheDependency.EMBEDDER);
+        volatile Embedding embedding;
+    }
+
+    /** What storing an answer did. */
+    record Stored(boolean stored, Set<CacheDependency> degraded) {
+        static final Stored NOT = new Stored(false, Set.of());
+    }
+
     /** Tenant, user and scope of one call. */
     record CallContext(String tenant, String user, CacheScope scope) {
     }
 
-    /** Result of a lookup: a hit (source and entry set) or a miss carrying what the store step can reuse. */
+    /**
+     * Result of a lookup: a hit (source and entry set) or a miss carrying what the store step can reuse.
+     * {@code degraded} names the dependencies that failed or were skipped; {@code warmingUp} is true when
+     * the semantic tier was skipped because the embedder was still loading.
+     */
     record Lookup(CallContext context, RequestFingerprint fingerprint, CacheSource source, CacheEntry entry,
-                  MatchCandidate match, Embedding embedding, boolean degraded) {
+                  MatchCandidate match, Embedding embedding, Set<CacheDependency> degraded, boolean warmingUp) {
 
-        static Lookup bypass(CallContext ctx) {
-            return new Lookup(ctx, null, null, null, null, null, true);
+        static Lookup bypass(CallContext ctx, Set<CacheDependency> degraded) {
+            return new Lookup(ctx, null, null, null, null, null, degraded, false);
+        }
+
+        static Lookup miss(CallContext ctx, RequestFingerprint fp, Embedding embedding, Set<CacheDependency> degraded,
+                           boolean warmingUp) {
+            return new Lookup(ctx, fp, null, null, null, embedding, degraded, warmingUp);
         }
 
         boolean hit() {

@@ -1,6 +1,10 @@
 package io.promptcache;
 
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -19,6 +23,45 @@ public final class CacheMetrics {
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder staleCandidates = new LongAdder();
     private final Map<String, LongAdder> rejections = new ConcurrentHashMap<>();
+    private final Map<CacheDependency, State> health = new EnumMap<>(CacheDependency.class);
+
+    public CacheMetrics() {
+        for (CacheDependency d : CacheDependency.values()) {
+            health.put(d, new State(d));
+        }
+    }
+
+    /** A dependency failed (an exception or its budget ran out); it stays down until its next success. */
+    void dependencyFault(CacheDependency dependency, String kind) {
+        health.get(dependency).fault(kind);
+    }
+
+    /** A dependency answered. */
+    void dependencyUp(CacheDependency dependency) {
+        health.get(dependency).up();
+    }
+
+    boolean isUp(CacheDependency dependency) {
+        return health.get(dependency).up;
+    }
+
+    /** Dependencies down now. */
+    public Set<CacheDependency> degraded() {
+        Set<CacheDependency> out = EnumSet.noneOf(CacheDependency.class);
+        health.forEach((d, s) -> {
+            if (!s.up) {
+                out.add(d);
+            }
+        });
+        return out;
+    }
+
+    /** The state of every dependency, in declaration order. */
+    public Map<CacheDependency, DependencyHealth> health() {
+        Map<CacheDependency, DependencyHealth> out = new EnumMap<>(CacheDependency.class);
+        health.forEach((d, s) -> out.put(d, s.view()));
+        return out;
+    }
 
     void request() {
         requests.increment();
@@ -65,7 +108,7 @@ public final class CacheMetrics {
         rejections.forEach((k, v) -> rej.put(k, v.sum()));
         return new Snapshot(requests.sum(), exactHits.sum(), semanticHits.sum(), misses.sum(), stores.sum(),
                 notCacheable.sum(), sharedFlights.sum(), faults.sum(), timeouts.sum(), staleCandidates.sum(),
-                Map.copyOf(rej));
+                Map.copyOf(rej), Map.copyOf(health()));
     }
 
     /**
@@ -82,13 +125,62 @@ public final class CacheMetrics {
      * @param timeouts        cache operations that ran out of their latency budget
      * @param staleCandidates semantic candidates whose entry had already gone
      * @param rejections      semantic candidates rejected, by verifier name
+     * @param health          the state of each dependency
      */
     public record Snapshot(long requests, long exactHits, long semanticHits, long misses, long stores,
                            long notCacheable, long sharedFlights, long faults, long timeouts,
-                           long staleCandidates, Map<String, Long> rejections) {
+                           long staleCandidates, Map<String, Long> rejections,
+                           Map<CacheDependency, DependencyHealth> health) {
 
         public double hitRatio() {
             return requests == 0 ? 0 : (double) (exactHits + semanticHits) / requests;
+        }
+
+        /** Dependencies that were down at the moment of the snapshot. */
+        public Set<CacheDependency> degraded() {
+            Set<CacheDependency> out = EnumSet.noneOf(CacheDependency.class);
+            health.values().stream().filter(h -> !h.up()).forEach(h -> out.add(h.dependency()));
+            return out;
+        }
+    }
+
+    /** Up or down, written by cache threads; a state change is rare, so it is guarded by the object. */
+    private static final class State {
+        private final CacheDependency dependency;
+        private final LongAdder faults = new LongAdder();
+        private volatile boolean up = true;
+        private Instant since;
+        private String lastFault;
+
+        State(CacheDependency dependency) {
+            this.dependency = dependency;
+        }
+
+        void fault(String kind) {
+            faults.increment();
+            synchronized (this) {
+                lastFault = kind;
+                if (up) {
+                    up = false;
+                    since = Instant.now();
+                }
+            }
+        }
+
+        void up() {
+            if (up) {
+                return; // the hot path: one volatile read
+            }
+            synchronized (this) {
+                if (!up) {
+                    up = true;
+                    since = Instant.now();
+                }
+            }
+        }
+
+        synchronized DependencyHealth view() {
+            return new DependencyHealth(dependency, up, since, lastFault, faults.sum());
         }
     }
 }

@@ -3,6 +3,8 @@ package io.promptcache;
 import io.promptcache.prefix.ProviderCacheUsage;
 
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * What happened to one model call.
@@ -14,7 +16,9 @@ import java.time.Duration;
  * @param providerUsage   the provider's prefix-cache accounting ({@link ProviderCacheUsage#NONE} on a hit)
  * @param stored          true when the model's answer was stored for later calls
  * @param sharedFlight    true when this call waited for an identical call already in flight
- * @param degraded        true when a cache fault (storage, embedder, timeout) was passed over
+ * @param degradedBy      the dependencies that failed, timed out or were skipped as down during this call;
+ *                        empty when the cache worked fully
+ * @param warmingUp       true when the semantic tier was skipped because the embedder was still loading
  */
 public record CacheOutcome(CacheSource source,
                            Double similarity,
@@ -23,20 +27,34 @@ public record CacheOutcome(CacheSource source,
                            ProviderCacheUsage providerUsage,
                            boolean stored,
                            boolean sharedFlight,
-                           boolean degraded) {
+                           Set<CacheDependency> degradedBy,
+                           boolean warmingUp) {
+
+    public CacheOutcome {
+        degradedBy = degradedBy == null || degradedBy.isEmpty() ? Set.of() : Set.copyOf(degradedBy);
+    }
+
+    /** True when a cache fault or the embedder's warm-up was passed over: the cache did less than it could. */
+    public boolean degraded() {
+        return !degradedBy.isEmpty() || warmingUp;
+    }
 
     /** A hit from the exact or the semantic tier. */
     static CacheOutcome hit(CacheEngine.Lookup lookup, long startNanos) {
         return new CacheOutcome(lookup.source(),
                 lookup.match() == null ? null : lookup.match().similarity(),
                 lookup.match() == null ? null : lookup.match().candidate(),
-                Duration.ofNanos(System.nanoTime() - startNanos), ProviderCacheUsage.NONE, false, false, false);
+                Duration.ofNanos(System.nanoTime() - startNanos), ProviderCacheUsage.NONE, false, false,
+                lookup.degraded(), lookup.warmingUp());
     }
 
     /** A call the model answered, or that waited for an identical call in flight ({@code shared}). */
-    static CacheOutcome model(CacheEngine.Lookup lookup, long startNanos, ProviderCacheUsage usage, boolean stored,
-                              boolean shared) {
+    static CacheOutcome model(CacheEngine.Lookup lookup, long startNanos, ProviderCacheUsage usage,
+                              CacheEngine.Stored stored, boolean shared) {
+        Set<CacheDependency> degraded = EnumSet.noneOf(CacheDependency.class);
+        degraded.addAll(lookup.degraded());
+        degraded.addAll(stored.degraded());
         return new CacheOutcome(CacheSource.LLM, null, null, Duration.ofNanos(System.nanoTime() - startNanos),
-                shared ? ProviderCacheUsage.NONE : usage, stored, shared, lookup.degraded());
+                shared ? ProviderCacheUsage.NONE : usage, stored.stored(), shared, degraded, lookup.warmingUp());
     }
 }

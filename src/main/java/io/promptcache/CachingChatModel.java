@@ -66,8 +66,8 @@ public final class CachingChatModel extends AbstractCachingModel implements Chat
             engine.metrics().sharedFlight();
         }
         ChatResponse response = result.value().response();
-        engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.of(response), result.value().stored(),
-                result.shared()), response);
+        engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.of(response),
+                result.shared() ? CacheEngine.Stored.NOT : result.value().stored(), result.shared()), response);
         return response;
     }
 
@@ -96,7 +96,7 @@ public final class CachingChatModel extends AbstractCachingModel implements Chat
         return delegate;
     }
 
-    private record Answer(ChatResponse response, boolean stored) {
+    private record Answer(ChatResponse response, CacheEngine.Stored stored) {
     }
 
     /** Builder of {@link CachingChatModel}. */

@@ -35,6 +35,7 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
     public static final Duration DEFAULT_LOOKUP_TIMEOUT = Duration.ofMillis(250);
     public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofMillis(250);
     public static final String DEFAULT_TENANT = "default";
+    public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(1);
 
     EmbeddingModel embeddingModel;
     EmbeddingStore<TextSegment> embeddingStore;
@@ -57,6 +58,7 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
     int maxCandidates = 5;
     ProviderPricing pricing = ProviderPricing.DEEPSEEK_CHAT;
     PrefixBreakDetector prefixBreakDetector = PrefixBreakDetector.defaults();
+    Duration retryInterval = DEFAULT_RETRY_INTERVAL;
 
     @SuppressWarnings("unchecked")
     private B self() {
@@ -145,6 +147,15 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
     /** Latency budget of a lookup (exact and semantic); past it the call goes to the model. */
     public B lookupTimeout(Duration timeout) {
         this.lookupTimeout = positive("lookupTimeout", timeout);
+        return self();
+    }
+
+    /**
+     * While a dependency (store, embedder, vector store) is down, calls skip it instead of each paying the
+     * latency budget, and one call per this interval tries it again. Default one second.
+     */
+    public B retryInterval(Duration interval) {
+        this.retryInterval = positive("retryInterval", interval);
         return self();
     }
 
@@ -241,24 +252,17 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
         }
         EmbeddingModel model = embeddingModel != null ? embeddingModel : EmbeddingModels.inProcess();
         EmbeddingStore<TextSegment> store = embeddingStore != null ? embeddingStore : new InMemoryEmbeddingStore<>();
+        int indexDimension = -1;
         if (store instanceof RedisEmbeddingStore redis) {
-            int dimension = knownDimension(model);
+            indexDimension = redis.dimension();
+            int dimension = EmbeddingModels.knownDimension(model);
             if (dimension > 0 && dimension != redis.dimension()) {
                 throw new IllegalArgumentException("the embedding model gives " + dimension
                         + "-dimension vectors but the Redis vector index has " + redis.dimension()
                         + "; build the RedisEmbeddingStore with dimension(" + dimension + ") under another key prefix");
             }
         }
-        return new SemanticIndex(model, store, maxCandidates);
-    }
-
-    /** The model's dimension, or -1 when it cannot be had now (a remote embedder that is down). */
-    private static int knownDimension(EmbeddingModel model) {
-        try {
-            return model.dimension();
-        } catch (RuntimeException e) {
-            return -1;
-        }
+        return new SemanticIndex(model, store, maxCandidates, indexDimension);
     }
 
     private static Duration positive(String name, Duration d) {

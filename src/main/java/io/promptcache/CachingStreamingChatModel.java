@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -74,7 +73,8 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
             StreamFlight existing = key == null ? null : flights.get(key);
             if (existing != null) {
                 boolean joined = existing.subscribe(handler, response -> {
-                    engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.NONE, false, true), response);
+                    engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.NONE, CacheEngine.Stored.NOT,
+                            true), response);
                     return null;
                 }, error -> { });
                 if (joined) {
@@ -85,9 +85,9 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
                 continue;
             }
             AtomicReference<StreamFlight> self = new AtomicReference<>();
-            AtomicBoolean stored = new AtomicBoolean();
+            AtomicReference<CacheEngine.Stored> stored = new AtomicReference<>(CacheEngine.Stored.NOT);
             StreamFlight flight = new StreamFlight(
-                    (response, cancelled) -> stored.set(!cancelled && engine.store(lookup, response)),
+                    (response, cancelled) -> stored.set(cancelled ? CacheEngine.Stored.NOT : engine.store(lookup, response)),
                     () -> {
                         if (key != null) {
                             flights.remove(key, self.get());

@@ -27,6 +27,11 @@ public final class BgeSmallZhEmbeddingModel extends DimensionAwareEmbeddingModel
     }
 
     @Override
+    public String toString() {
+        return "in-process bge-small-zh-v1.5";
+    }
+
+    @Override
     protected Integer knownDimension() {
         return BgeSmallZhEncoder.DIMENSION;
     }

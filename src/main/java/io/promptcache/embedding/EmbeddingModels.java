@@ -23,13 +23,32 @@ public final class EmbeddingModels {
         return InProcessHolder.MODEL;
     }
 
+    /**
+     * An Ollama embedding model. Building it makes no call, so a cache can be built while Ollama is down;
+     * the dimension of well-known models (bge-m3: 1024) is known without a call.
+     */
     public static EmbeddingModel ollama(String baseUrl, String modelName, Duration timeout) {
-        return OllamaEmbeddingModel.builder()
+        EmbeddingModel ollama = OllamaEmbeddingModel.builder()
                 .baseUrl(baseUrl)
                 .modelName(modelName)
                 .timeout(timeout)
                 .maxRetries(0)
                 .build();
+        return new OllamaEmbedder(ollama, baseUrl, modelName);
+    }
+
+    /**
+     * The model's dimension when it is known without calling the model (our own models, and well-known
+     * Ollama models), otherwise -1.
+     */
+    public static int knownDimension(EmbeddingModel model) {
+        if (model instanceof BgeSmallZhEmbeddingModel) {
+            return BgeSmallZhEncoder.DIMENSION;
+        }
+        if (model instanceof OllamaEmbedder ollama && ollama.knownDimension() != null) {
+            return ollama.knownDimension();
+        }
+        return -1;
     }
 
     /** Ollama bge-m3 when {@code OLLAMA_BASE_URL} is set, otherwise the in-process model. */

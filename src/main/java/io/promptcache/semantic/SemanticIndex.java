@@ -32,14 +32,32 @@ public final class SemanticIndex {
     private final EmbeddingModel embeddingModel;
     private final EmbeddingStore<TextSegment> store;
     private final int maxCandidates;
+    /** The dimension the store holds; learnt from the first vector when the store does not say. */
+    private volatile int dimension;
 
     public SemanticIndex(EmbeddingModel embeddingModel, EmbeddingStore<TextSegment> store, int maxCandidates) {
+        this(embeddingModel, store, maxCandidates, -1);
+    }
+
+    /**
+     * @param dimension the vector size the store holds, or -1 to take it from the first vector embedded;
+     *                  a vector of another size is refused with {@link EmbeddingDimensionException}
+     */
+    public SemanticIndex(EmbeddingModel embeddingModel, EmbeddingStore<TextSegment> store, int maxCandidates,
+                         int dimension) {
         this.embeddingModel = Objects.requireNonNull(embeddingModel, "embeddingModel");
         this.store = Objects.requireNonNull(store, "embeddingStore");
         if (maxCandidates < 1) {
             throw new IllegalArgumentException("maxCandidates must be at least 1");
         }
         this.maxCandidates = maxCandidates;
+        this.dimension = dimension;
+    }
+
+    /** Names the embedder for logs: its own description when it has one, else its class. */
+    public String describeEmbedder() {
+        String own = embeddingModel.toString();
+        return own.contains("@") ? embeddingModel.getClass().getSimpleName() : own;
     }
 
     public EmbeddingModel embeddingModel() {
@@ -54,6 +72,15 @@ public final class SemanticIndex {
         Embedding embedding = embeddingModel.embed(question).content();
         if (embedding == null || embedding.vector() == null || embedding.vector().length == 0) {
             throw new IllegalStateException("embedding model returned no vector");
+        }
+        int size = embedding.vector().length;
+        if (dimension < 0) {
+            dimension = size;
+        } else if (size != dimension) {
+            throw new EmbeddingDimensionException("the embedder (" + describeEmbedder() + ") returned " + size
+                    + "-dimension vectors but the vector index holds " + dimension + "; nothing of the wrong "
+                    + "dimension is stored. Point the embedder back at its model, or give the new model its own "
+                    + "index (another Redis key prefix)");
         }
         return embedding;
     }
