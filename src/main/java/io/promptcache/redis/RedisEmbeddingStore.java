@@ -5,11 +5,9 @@ import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.internal.Utils;
-import dev.langchain4j.store.embedding.EmbeddingMatch;
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
 import dev.langchain4j.store.embedding.EmbeddingSearchResult;
 import dev.langchain4j.store.embedding.EmbeddingStore;
-import dev.langchain4j.store.embedding.RelevanceScore;
 import dev.langchain4j.store.embedding.filter.Filter;
 import dev.langchain4j.store.embedding.filter.comparison.IsEqualTo;
 import dev.langchain4j.store.embedding.filter.logical.And;
@@ -17,31 +15,16 @@ import io.promptcache.key.CanonicalJson;
 import io.promptcache.semantic.SemanticIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.ConnectionPool;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.commands.ProtocolCommand;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.params.XAddParams;
-import redis.clients.jedis.params.XReadParams;
-import redis.clients.jedis.resps.ScanResult;
-import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.promptcache.redis.RedisKeys.bytes;
 
@@ -50,18 +33,16 @@ import static io.promptcache.redis.RedisKeys.bytes;
  * {@code v} field (binary little-endian float32), scope and tenant tag its {@code s} and {@code tt}
  * TAG fields. Ids are {@code <tenant tag>:<entry id>}, which names the entry key.
  *
- * <p>Two search modes, over the same keys, so switching needs no migration:
+ * <p>This class holds the LangChain4j API and the writes; searching is a {@link VectorSearch}, one per
+ * mode, over the same keys, so switching needs no migration:
  * <ul>
- *   <li>{@link Mode#SERVER}: the server's Query Engine ({@code FT.*}: Redis 8, Redis Stack, Redis
- *       Cloud). An {@code FT} index {@code ON HASH} with an HNSW vector field and TAG fields; KNN queries
- *       carry the scope filter. Expired keys leave the index by themselves.</li>
- *   <li>{@link Mode#LOCAL}: plain Redis, Valkey, managed Redis without modules, Cluster. Each JVM keeps
- *       a {@link LocalVectorIndex}, loaded from Redis with {@code SCAN} at start and kept in step across
- *       JVMs by a Redis Stream of add and delete events. Every candidate is checked against Redis
- *       before it is returned, so an entry that expired, was evicted or deleted in any JVM is never
- *       returned.</li>
+ *   <li>{@link Mode#SERVER} ({@link ServerVectorSearch}): the server's Query Engine.</li>
+ *   <li>{@link Mode#LOCAL} ({@link LocalVectorSearch}): plain Redis, Valkey, managed Redis without
+ *       modules, Cluster; an index in each JVM kept in step by a Redis Stream.</li>
  * </ul>
- * {@link Mode#AUTO} asks the server for {@code FT._LIST} and picks.
+ * {@link Mode#AUTO} asks the server for {@code FT._LIST} and picks. When Redis does not answer at start,
+ * the choice waits: searches fail (the cache passes calls through) and the next operation after the
+ * retry interval asks again, so a Redis that comes back with the Query Engine is used in SERVER mode.
  */
 public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, AutoCloseable {
 
@@ -70,9 +51,9 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
     /** How searches run. */
     public enum Mode { AUTO, LOCAL, SERVER }
 
-    private static final String M = "m";
+    static final String M = "m";
     private static final String DEFAULT_TAG = "_";
-    private static final int EVENT_STREAM_MAX = 100_000;
+    private static final long DETECT_RETRY_NANOS = 1_000_000_000L;
 
     private static final LuaScript ATTACH = new LuaScript("""
             -- KEYS: entry   ARGV: create (1/0), field, value ...
@@ -87,77 +68,114 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
     private final boolean ownsClient;
     private final RedisKeys keys;
     private final int dimension;
-    private final Mode mode;
+    private final Mode requested;
     private final Duration eventPoll;
     private final Duration sweepInterval;
     private final Duration keyTtl;
     private final boolean attachOnly;
-    private final String origin = UUID.randomUUID().toString();
-    private final LocalVectorIndex local;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread syncThread;
-    private volatile boolean loaded;
-    private volatile String lastEventId = "0-0";
+    private final ServerQueries.Hnsw hnsw;
+    private volatile VectorSearch search;
+    private volatile long lastDetect;
     private volatile String failure;
+    private volatile boolean closed;
 
     private RedisEmbeddingStore(Builder b) {
         this.jedis = b.jedis;
         this.ownsClient = b.ownsClient;
         this.keys = new RedisKeys(b.keyPrefix);
         this.dimension = b.dimension;
+        this.requested = b.mode;
         this.eventPoll = b.eventPoll;
         this.sweepInterval = b.sweepInterval;
         this.keyTtl = b.keyTtl;
         this.attachOnly = b.attachOnly;
-        Mode resolved = b.mode;
-        if (resolved == Mode.AUTO) {
-            resolved = detectServerSearch() ? Mode.SERVER : Mode.LOCAL;
-        }
-        this.mode = resolved;
+        this.hnsw = b.hnsw;
         checkDimension(true);
-        if (mode == Mode.SERVER) {
-            this.local = null;
-            this.syncThread = null;
-            ensureServerIndex();
-        } else {
-            this.local = new LocalVectorIndex(dimension);
-            try {
-                reload();
-            } catch (RuntimeException e) {
-                LOG.warn("Redis unreachable while loading the vector index ({}); it loads when Redis returns",
-                        e.getClass().getSimpleName());
-            }
-            this.syncThread = new Thread(this::syncLoop, "promptcache-vector-sync");
-            syncThread.setDaemon(true);
-            syncThread.start();
-        }
+        this.search = choose();
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
+    /** The mode searches run in now; {@link Mode#AUTO} while Redis has not answered the question yet. */
     public Mode mode() {
-        return mode;
+        VectorSearch s = search;
+        return s == null ? Mode.AUTO : s.mode();
     }
 
     public int dimension() {
         return dimension;
     }
 
-    /** Vectors in this JVM's index (LOCAL mode), or -1 in SERVER mode. */
+    /** Vectors in this JVM's index (LOCAL mode), or -1 otherwise. */
     public int localSize() {
-        return local == null ? -1 : local.size();
+        VectorSearch s = search;
+        return s == null ? -1 : s.localSize();
     }
 
     /** Approximate heap the LOCAL index takes, in bytes. */
     public long localMemoryBytes() {
-        return local == null ? 0 : local.estimatedBytes();
+        VectorSearch s = search;
+        return s == null ? 0 : s.localMemoryBytes();
     }
 
-    /** True once the LOCAL index has been loaded from Redis. */
+    /** True once searches see every vector in Redis. */
     public boolean loaded() {
-        return mode == Mode.SERVER || loaded;
+        VectorSearch s = search;
+        return s != null && s.ready();
+    }
+
+    /** The search of the mode asked for; for AUTO, the one the server supports, or null when Redis is down. */
+    private VectorSearch choose() {
+        lastDetect = System.nanoTime();
+        Mode mode = requested;
+        if (mode == Mode.AUTO) {
+            try {
+                jedis.sendCommand(ServerQueries.FT_LIST);
+                mode = Mode.SERVER;
+            } catch (JedisConnectionException down) {
+                LOG.warn("PromptCache: Redis did not answer at start ({}); the vector search mode is chosen when it does",
+                        down.getClass().getSimpleName());
+                return null;
+            } catch (JedisDataException noQueryEngine) {
+                mode = Mode.LOCAL;
+            }
+        }
+        if (mode == Mode.SERVER) {
+            return new ServerVectorSearch(jedis, keys, dimension, hnsw);
+        }
+        return new LocalVectorSearch(jedis, keys, dimension, eventPoll, sweepInterval, keyTtl, () -> checkDimension(false));
+    }
+
+    /** The current search, choosing the AUTO mode now if Redis was down before; null while it still is. */
+    private VectorSearch current() {
+        VectorSearch s = search;
+        if (s != null || closed || System.nanoTime() - lastDetect < DETECT_RETRY_NANOS) {
+            return s;
+        }
+        synchronized (this) {
+            if (search == null && !closed && System.nanoTime() - lastDetect >= DETECT_RETRY_NANOS) {
+                try {
+                    checkDimension(false);
+                    search = choose();
+                    if (search != null) {
+                        LOG.info("PromptCache: Redis answered; vector search runs in {} mode", search.mode());
+                    }
+                } catch (JedisConnectionException stillDown) {
+                    lastDetect = System.nanoTime();
+                }
+            }
+            return search;
+        }
+    }
+
+    private VectorSearch required() {
+        VectorSearch s = current();
+        if (s == null) {
+            throw new JedisConnectionException("Redis has not answered yet; the vector search mode is not chosen");
+        }
+        return s;
     }
 
     // ---------------------------------------------------------------- writes
@@ -229,9 +247,9 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
             if (!(attached instanceof Long l) || l == 0) {
                 continue; // the entry went away before its vector arrived
             }
-            if (local != null) {
-                local.add(id, scope, segment == null ? null : segment.text(), metadata, vector);
-                publish("add", id);
+            VectorSearch mode = current();
+            if (mode != null) {
+                mode.added(id, scope, segment == null ? null : segment.text(), metadata, vector);
             }
         }
     }
@@ -251,9 +269,9 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
             // left with no field is deleted by Redis itself.
             jedis.hdel(keys.entry(tagOf(id), entryIdOf(id)), RedisCacheStore.V, RedisCacheStore.Q, RedisCacheStore.S,
                     RedisCacheStore.TT, M);
-            if (local != null) {
-                local.remove(id);
-                publish("del", id);
+            VectorSearch mode = current();
+            if (mode != null) {
+                mode.removed(id);
             }
         }
     }
@@ -261,20 +279,12 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
     @Override
     public void removeAll(Filter filter) {
         Objects.requireNonNull(filter, "filter");
-        if (local != null) {
-            removeAll(local.matching(filter).stream().map(LocalVectorIndex.Item::id).toList());
-        } else {
-            removeAll(serverMatching(filter));
-        }
+        removeAll(required().matching(filter));
     }
 
     @Override
     public void removeAll() {
-        if (local != null) {
-            removeAll(local.ids());
-        } else {
-            removeAll(serverMatching(null));
-        }
+        removeAll(required().matching(null));
     }
 
     // ---------------------------------------------------------------- search
@@ -289,34 +299,7 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
             throw new IllegalArgumentException("query has dimension " + q.length + " but this store's index has " + dimension);
         }
         double minCosine = 2 * request.minScore() - 1; // LangChain4j scores are (cosine + 1) / 2
-        if (mode == Mode.SERVER) {
-            return serverSearch(q, request.filter(), request.maxResults(), minCosine);
-        }
-        List<LocalVectorIndex.Hit> hits = local.search(q, scopeOf(request.filter()), request.filter(),
-                request.maxResults(), minCosine);
-        if (hits.isEmpty()) {
-            return new EmbeddingSearchResult<>(List.of());
-        }
-        // One round trip re-reads every candidate: whatever another JVM or Redis removed is dropped here.
-        List<Response<Boolean>> exists = new ArrayList<>();
-        try (AbstractPipeline p = jedis.pipelined()) {
-            for (LocalVectorIndex.Hit h : hits) {
-                exists.add(p.exists(keys.entry(tagOf(h.item().id()), entryIdOf(h.item().id()))));
-            }
-            p.sync();
-        }
-        List<EmbeddingMatch<TextSegment>> matches = new ArrayList<>();
-        for (int i = 0; i < hits.size(); i++) {
-            LocalVectorIndex.Item item = hits.get(i).item();
-            if (!Boolean.TRUE.equals(exists.get(i).get())) {
-                local.remove(item.id());
-                continue;
-            }
-            TextSegment segment = item.text() == null ? null : TextSegment.from(item.text(), item.metadata().copy());
-            matches.add(new EmbeddingMatch<>(RelevanceScore.fromCosineSimilarity(hits.get(i).cosine()), item.id(),
-                    Embedding.from(item.unit()), segment));
-        }
-        return new EmbeddingSearchResult<>(matches);
+        return new EmbeddingSearchResult<>(required().search(q, request.filter(), request.maxResults(), minCosine));
     }
 
     /** The scope a filter pins, when it is {@code scope == X} or an AND containing it. */
@@ -331,239 +314,11 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
         return null;
     }
 
-    // ---------------------------------------------------------------- SERVER mode
-
-    private boolean detectServerSearch() {
+    static Metadata metadata(String json) {
         try {
-            jedis.sendCommand(new Raw("FT._LIST"));
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    private void ensureServerIndex() {
-        try {
-            jedis.sendCommand(new Raw("FT.INFO"), keys.index());
-        } catch (RuntimeException missing) {
-            jedis.sendCommand(new Raw("FT.CREATE"), ServerQueries.createIndex(keys, dimension).toArray(String[]::new));
-        }
-    }
-
-    private EmbeddingSearchResult<TextSegment> serverSearch(float[] q, Filter filter, int k, double minCosine) {
-        List<byte[]> args = ServerQueries.knn(keys, filter, k, Vectors.toBytes(q));
-        Object reply = jedis.sendCommand(new Raw("FT.SEARCH"), args.toArray(byte[][]::new));
-        List<EmbeddingMatch<TextSegment>> out = new ArrayList<>();
-        for (ServerQueries.Doc doc : ServerQueries.parse(reply, keys)) {
-            double cosine = 1 - doc.distance();
-            if (cosine < minCosine) {
-                continue;
-            }
-            Metadata metadata = doc.metadataJson() == null ? new Metadata() : Metadata.from(parse(doc.metadataJson()));
-            if (filter != null && !filter.test(metadata)) {
-                continue;
-            }
-            out.add(new EmbeddingMatch<>(RelevanceScore.fromCosineSimilarity(cosine), doc.id(), null,
-                    doc.text() == null ? null : TextSegment.from(doc.text(), metadata)));
-        }
-        return new EmbeddingSearchResult<>(out);
-    }
-
-    private List<String> serverMatching(Filter filter) {
-        List<String> ids = new ArrayList<>();
-        scanEntryKeys(batch -> {
-            for (String key : batch) {
-                String[] parts = keys.parseEntry(key);
-                if (parts == null) {
-                    continue;
-                }
-                if (filter != null) {
-                    String json = jedis.hget(key, M);
-                    if (json == null || !filter.test(Metadata.from(parse(json)))) {
-                        continue;
-                    }
-                }
-                ids.add(parts[0] + ":" + parts[1]);
-            }
-        });
-        return ids;
-    }
-
-    private static Map<String, Object> parse(String json) {
-        try {
-            return CanonicalJson.mapper().readValue(json, new TypeReference<Map<String, Object>>() { });
+            return Metadata.from(CanonicalJson.mapper().readValue(json, new TypeReference<Map<String, Object>>() { }));
         } catch (Exception e) {
-            return Map.of();
-        }
-    }
-
-    // ---------------------------------------------------------------- LOCAL mode sync
-
-    private void publish(String op, String id) {
-        Map<String, String> event = new HashMap<>();
-        event.put("op", op);
-        event.put("id", id);
-        event.put("o", origin);
-        jedis.xadd(keys.events(), XAddParams.xAddParams().approximateTrimming().maxLen(EVENT_STREAM_MAX), event);
-        if (!keyTtl.isZero()) {
-            // Our own keys live as long as the entries they describe would.
-            jedis.pexpire(keys.events(), keyTtl.toMillis());
-            jedis.pexpire(keys.meta(), keyTtl.toMillis());
-        }
-    }
-
-    /** Loads every vector from Redis; events from before the load are skipped. */
-    private void reload() {
-        List<StreamEntry> last = jedis.xrevrange(keys.events(), "+", "-", 1);
-        String from = last.isEmpty() ? "0-0" : last.get(0).getID().toString();
-        LocalVectorIndex fresh = local;
-        fresh.clear();
-        scanEntryKeys(batch -> loadBatch(batch, fresh));
-        lastEventId = from;
-        loaded = true;
-    }
-
-    private void loadBatch(List<String> entryKeys, LocalVectorIndex into) {
-        List<Response<List<byte[]>>> rows = new ArrayList<>();
-        try (AbstractPipeline p = jedis.pipelined()) {
-            for (String key : entryKeys) {
-                rows.add(p.hmget(bytes(key), bytes(RedisCacheStore.V), bytes(RedisCacheStore.S), bytes(RedisCacheStore.Q),
-                        bytes(M)));
-            }
-            p.sync();
-        }
-        for (int i = 0; i < entryKeys.size(); i++) {
-            String[] parts = keys.parseEntry(entryKeys.get(i));
-            List<byte[]> row = rows.get(i).get();
-            if (parts == null || row == null || row.get(0) == null) {
-                continue;
-            }
-            float[] v = Vectors.fromBytes(row.get(0));
-            if (v.length != dimension) {
-                continue;
-            }
-            Metadata metadata = row.get(3) == null ? new Metadata() : Metadata.from(parse(utf8(row.get(3))));
-            // The entry's own fields are authoritative for scope and tenant, with or without a metadata copy.
-            metadata.put(SemanticIndex.TENANT, parts[0]);
-            if (row.get(1) != null && row.get(1).length > 0) {
-                metadata.put(SemanticIndex.SCOPE, utf8(row.get(1)));
-            }
-            into.add(parts[0] + ":" + parts[1], row.get(1) == null ? "" : utf8(row.get(1)),
-                    row.get(2) == null ? null : utf8(row.get(2)), metadata, v);
-        }
-    }
-
-    private interface KeyBatch {
-        void accept(List<String> keys);
-    }
-
-    /** SCAN over every node (every master of a cluster) for entry keys; never KEYS. */
-    private void scanEntryKeys(KeyBatch consumer) {
-        ScanParams params = new ScanParams().match(keys.entryPrefix() + "*").count(1000);
-        if (jedis instanceof JedisCluster cluster) {
-            for (ConnectionPool pool : cluster.getClusterNodes().values()) {
-                try (Connection c = pool.getResource()) {
-                    Jedis node = new Jedis(c);
-                    if (node.info("replication").contains("role:slave")) {
-                        continue;
-                    }
-                    String cursor = ScanParams.SCAN_POINTER_START;
-                    do {
-                        ScanResult<String> page = node.scan(cursor, params);
-                        if (!page.getResult().isEmpty()) {
-                            consumer.accept(page.getResult());
-                        }
-                        cursor = page.getCursor();
-                    } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
-                }
-            }
-            return;
-        }
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = jedis.scan(cursor, params);
-            if (!page.getResult().isEmpty()) {
-                consumer.accept(page.getResult());
-            }
-            cursor = page.getCursor();
-        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
-    }
-
-    private void syncLoop() {
-        long backoff = 100;
-        long lastSweep = System.nanoTime();
-        boolean needReload = !loaded;
-        while (running.get()) {
-            try {
-                if (needReload) {
-                    checkDimension(false);
-                    reload();
-                    needReload = false;
-                    LOG.debug("vector index loaded: {} entries", local.size());
-                }
-                readEvents();
-                if (System.nanoTime() - lastSweep > sweepInterval.toNanos()) {
-                    sweep();
-                    lastSweep = System.nanoTime();
-                }
-                backoff = 100;
-            } catch (RuntimeException e) {
-                if (!running.get()) {
-                    return;
-                }
-                LOG.debug("vector index sync failed; retrying", e);
-                needReload = true; // events may have been missed while Redis was away
-                sleep(backoff);
-                backoff = Math.min(backoff * 2, 2000);
-            }
-        }
-    }
-
-    private void readEvents() {
-        Map<String, StreamEntryID> from = Map.of(keys.events(), new StreamEntryID(lastEventId));
-        List<Map.Entry<String, List<StreamEntry>>> batches = jedis.xread(
-                XReadParams.xReadParams().count(512).block((int) eventPoll.toMillis()), from);
-        if (batches == null) {
-            return;
-        }
-        for (Map.Entry<String, List<StreamEntry>> batch : batches) {
-            List<String> added = new ArrayList<>();
-            for (StreamEntry e : batch.getValue()) {
-                lastEventId = e.getID().toString();
-                Map<String, String> f = e.getFields();
-                if (origin.equals(f.get("o"))) {
-                    continue;
-                }
-                String id = f.get("id");
-                if ("del".equals(f.get("op"))) {
-                    local.remove(id);
-                } else if ("add".equals(f.get("op")) && id != null) {
-                    added.add(keys.entry(tagOf(id), entryIdOf(id)));
-                }
-            }
-            if (!added.isEmpty()) {
-                loadBatch(added, local);
-            }
-        }
-    }
-
-    /** Drops vectors whose entries Redis expired (no event is sent for those). */
-    private void sweep() {
-        List<String> ids = local.ids();
-        for (int i = 0; i < ids.size() && running.get(); i += 1000) {
-            List<String> batch = ids.subList(i, Math.min(ids.size(), i + 1000));
-            List<Response<Boolean>> exists = new ArrayList<>();
-            try (AbstractPipeline p = jedis.pipelined()) {
-                for (String id : batch) {
-                    exists.add(p.exists(keys.entry(tagOf(id), entryIdOf(id))));
-                }
-                p.sync();
-            }
-            for (int k = 0; k < batch.size(); k++) {
-                if (!Boolean.TRUE.equals(exists.get(k).get())) {
-                    local.remove(batch.get(k));
-                }
-            }
+            return new Metadata();
         }
     }
 
@@ -583,7 +338,7 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
                 failure = message;
                 LOG.error(message);
             }
-        } catch (redis.clients.jedis.exceptions.JedisConnectionException down) {
+        } catch (JedisConnectionException down) {
             if (!atBuild) {
                 throw down;
             }
@@ -603,39 +358,18 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
         return colon > 0 ? id.substring(colon + 1) : id;
     }
 
-    private static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
-        running.set(false);
-        if (syncThread != null) {
-            syncThread.interrupt();
-            try {
-                syncThread.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        VectorSearch s;
+        synchronized (this) {
+            closed = true;
+            s = search;
+        }
+        if (s != null) {
+            s.close();
         }
         if (ownsClient) {
             jedis.close();
-        }
-    }
-
-    /** A command by name, for the Query Engine commands. */
-    record Raw(String name) implements ProtocolCommand {
-        @Override
-        public byte[] getRaw() {
-            return name.getBytes(StandardCharsets.US_ASCII);
         }
     }
 
@@ -650,6 +384,7 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
         private Duration sweepInterval = Duration.ofSeconds(30);
         private Duration keyTtl = Duration.ZERO;
         private boolean attachOnly;
+        private ServerQueries.Hnsw hnsw = ServerQueries.Hnsw.DEFAULT;
 
         public Builder client(UnifiedJedis jedis) {
             this.jedis = Objects.requireNonNull(jedis, "client");
@@ -714,6 +449,15 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
         /** How often vectors of entries Redis expired are dropped from the LOCAL index. */
         public Builder sweepInterval(Duration interval) {
             this.sweepInterval = Objects.requireNonNull(interval, "sweepInterval");
+            return this;
+        }
+
+        /**
+         * HNSW parameters of SERVER mode's index (M and EF_CONSTRUCTION take effect when the index is
+         * created; EF_RUNTIME on every query). Default M 16, EF_CONSTRUCTION 200, EF_RUNTIME 200.
+         */
+        public Builder hnsw(int m, int efConstruction, int efRuntime) {
+            this.hnsw = new ServerQueries.Hnsw(m, efConstruction, efRuntime);
             return this;
         }
 

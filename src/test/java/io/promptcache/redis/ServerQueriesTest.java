@@ -23,18 +23,34 @@ class ServerQueriesTest {
     @Test
     void theIndexIsOnTheEntryHashesWithAnHnswVectorAndTagFields() {
         assertEquals(List.of("pc:idx", "ON", "HASH", "PREFIX", "1", "pc:e:", "SCHEMA", "s", "TAG", "tt", "TAG", "v", "VECTOR",
-                "HNSW", "6", "TYPE", "FLOAT32", "DIM", "512", "DISTANCE_METRIC", "COSINE"), ServerQueries.createIndex(keys, 512));
+                "HNSW", "10", "TYPE", "FLOAT32", "DIM", "512", "DISTANCE_METRIC", "COSINE", "M", "24", "EF_CONSTRUCTION", "300"),
+                ServerQueries.createIndex(keys, 512, new ServerQueries.Hnsw(24, 300, 150)));
     }
 
     @Test
     void aKnnQueryCarriesTheScopeAndTenantFilter() {
         var filter = metadataKey(SemanticIndex.SCOPE).isEqualTo(scope).and(metadataKey(SemanticIndex.TENANT).isEqualTo(tenant));
-        List<byte[]> args = ServerQueries.knn(keys, filter, 5, new byte[]{1, 2, 3, 4});
+        List<byte[]> args = ServerQueries.knn(keys, filter, 5, new byte[]{1, 2, 3, 4}, 200);
         assertEquals("pc:idx", text(args.get(0)));
-        assertEquals("(@s:{" + scope + "} @tt:{" + tenant + "})=>[KNN 20 @v $B AS d]", text(args.get(1)));
-        assertEquals(List.of("PARAMS", "2", "B"), args.subList(2, 5).stream().map(ServerQueriesTest::text).toList());
-        assertEquals(4, args.get(5).length, "the vector goes as binary, never as text");
-        assertTrue(args.stream().map(ServerQueriesTest::text).toList().containsAll(List.of("DIALECT", "2", "SORTBY", "d")));
+        assertEquals("(@s:{" + scope + "} @tt:{" + tenant + "})=>[KNN $K @v $B EF_RUNTIME $EF AS d]", text(args.get(1)));
+        assertEquals(List.of("PARAMS", "6", "K", "5", "EF", "200", "B"),
+                args.subList(2, 9).stream().map(ServerQueriesTest::text).toList());
+        assertEquals(4, args.get(9).length, "the vector goes as binary, never as text");
+        assertEquals(List.of("SORTBY", "d", "RETURN", "3", "q", "m", "d", "LIMIT", "0", "5", "DIALECT", "2"),
+                args.subList(10, args.size()).stream().map(ServerQueriesTest::text).toList());
+    }
+
+    @Test
+    void efRuntimeIsNeverBelowK() {
+        List<byte[]> args = ServerQueries.knn(keys, null, 50, new byte[]{1, 2, 3, 4}, 10);
+        assertEquals("*=>[KNN $K @v $B EF_RUNTIME $EF AS d]", text(args.get(1)));
+        assertEquals(List.of("K", "50", "EF", "50"), args.subList(4, 8).stream().map(ServerQueriesTest::text).toList());
+    }
+
+    @Test
+    void hnswParametersAreChecked() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new ServerQueries.Hnsw(1, 200, 200));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new ServerQueries.Hnsw(16, 200, 0));
     }
 
     @Test

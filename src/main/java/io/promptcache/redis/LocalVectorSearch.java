@@ -1,0 +1,298 @@
+package io.promptcache.redis;
+
+import dev.langchain4j.data.document.Metadata;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.store.embedding.EmbeddingMatch;
+import dev.langchain4j.store.embedding.RelevanceScore;
+import dev.langchain4j.store.embedding.filter.Filter;
+import io.promptcache.semantic.SemanticIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.XAddParams;
+import redis.clients.jedis.params.XReadParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static io.promptcache.redis.RedisKeys.bytes;
+
+/**
+ * LOCAL mode: plain Redis, Valkey, managed Redis without modules, Cluster. This JVM keeps a
+ * {@link LocalVectorIndex}, loaded from Redis with {@code SCAN} and kept in step with other JVMs by a
+ * Redis Stream of add and delete events. Every candidate is checked against Redis before it is
+ * returned, so an entry that expired, was evicted or deleted in any JVM is never served; a periodic
+ * sweep drops the vectors of entries Redis expired (no event is sent for those).
+ */
+final class LocalVectorSearch implements VectorSearch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalVectorSearch.class);
+    private static final int EVENT_STREAM_MAX = 100_000;
+
+    private final UnifiedJedis jedis;
+    private final RedisKeys keys;
+    private final int dimension;
+    private final Duration eventPoll;
+    private final Duration sweepInterval;
+    private final Duration keyTtl;
+    /** Runs before every reload: the store checks the recorded dimension once Redis answers. */
+    private final Runnable beforeLoad;
+    private final String origin = UUID.randomUUID().toString();
+    private final LocalVectorIndex index;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread syncThread;
+    private volatile boolean loaded;
+    private volatile String lastEventId = "0-0";
+
+    LocalVectorSearch(UnifiedJedis jedis, RedisKeys keys, int dimension, Duration eventPoll, Duration sweepInterval,
+                      Duration keyTtl, Runnable beforeLoad) {
+        this.jedis = jedis;
+        this.keys = keys;
+        this.dimension = dimension;
+        this.eventPoll = eventPoll;
+        this.sweepInterval = sweepInterval;
+        this.keyTtl = keyTtl;
+        this.beforeLoad = beforeLoad;
+        this.index = new LocalVectorIndex(dimension);
+        try {
+            reload();
+        } catch (RuntimeException e) {
+            LOG.debug("Redis unreachable while loading the vector index; it loads when Redis returns", e);
+        }
+        this.syncThread = new Thread(this::syncLoop, "promptcache-vector-sync");
+        syncThread.setDaemon(true);
+        syncThread.start();
+    }
+
+    @Override
+    public RedisEmbeddingStore.Mode mode() {
+        return RedisEmbeddingStore.Mode.LOCAL;
+    }
+
+    @Override
+    public void added(String id, String scope, String text, Metadata metadata, float[] vector) {
+        index.add(id, scope, text, metadata, vector);
+        publish("add", id);
+    }
+
+    @Override
+    public void removed(String id) {
+        index.remove(id);
+        publish("del", id);
+    }
+
+    @Override
+    public List<EmbeddingMatch<TextSegment>> search(float[] query, Filter filter, int maxResults, double minCosine) {
+        List<LocalVectorIndex.Hit> hits = index.search(query, RedisEmbeddingStore.scopeOf(filter), filter, maxResults,
+                minCosine);
+        if (hits.isEmpty()) {
+            return List.of();
+        }
+        // One round trip re-reads every candidate: whatever another JVM or Redis removed is dropped here.
+        List<Boolean> present = exist(hits.stream().map(h -> h.item().id()).toList());
+        List<EmbeddingMatch<TextSegment>> matches = new ArrayList<>();
+        for (int i = 0; i < hits.size(); i++) {
+            LocalVectorIndex.Item item = hits.get(i).item();
+            if (!present.get(i)) {
+                index.remove(item.id());
+                continue;
+            }
+            TextSegment segment = item.text() == null ? null : TextSegment.from(item.text(), item.metadata().copy());
+            matches.add(new EmbeddingMatch<>(RelevanceScore.fromCosineSimilarity(hits.get(i).cosine()), item.id(),
+                    Embedding.from(item.unit()), segment));
+        }
+        return matches;
+    }
+
+    @Override
+    public List<String> matching(Filter filter) {
+        return index.matching(filter).stream().map(LocalVectorIndex.Item::id).toList();
+    }
+
+    @Override
+    public int localSize() {
+        return index.size();
+    }
+
+    @Override
+    public long localMemoryBytes() {
+        return index.estimatedBytes();
+    }
+
+    @Override
+    public boolean ready() {
+        return loaded;
+    }
+
+    private List<Boolean> exist(List<String> ids) {
+        List<Response<Boolean>> exists = new ArrayList<>(ids.size());
+        try (AbstractPipeline p = jedis.pipelined()) {
+            for (String id : ids) {
+                exists.add(p.exists(keys.entry(RedisEmbeddingStore.tagOf(id), RedisEmbeddingStore.entryIdOf(id))));
+            }
+            p.sync();
+        }
+        List<Boolean> out = new ArrayList<>(ids.size());
+        exists.forEach(r -> out.add(Boolean.TRUE.equals(r.get())));
+        return out;
+    }
+
+    private void publish(String op, String id) {
+        Map<String, String> event = new HashMap<>();
+        event.put("op", op);
+        event.put("id", id);
+        event.put("o", origin);
+        jedis.xadd(keys.events(), XAddParams.xAddParams().approximateTrimming().maxLen(EVENT_STREAM_MAX), event);
+        if (!keyTtl.isZero()) {
+            // Our own keys live as long as the entries they describe would.
+            jedis.pexpire(keys.events(), keyTtl.toMillis());
+            jedis.pexpire(keys.meta(), keyTtl.toMillis());
+        }
+    }
+
+    /** Loads every vector from Redis; events from before the load are skipped. */
+    private void reload() {
+        beforeLoad.run();
+        List<StreamEntry> last = jedis.xrevrange(keys.events(), "+", "-", 1);
+        String from = last.isEmpty() ? "0-0" : last.get(0).getID().toString();
+        index.clear();
+        EntryScanner.scan(jedis, keys, this::loadBatch);
+        lastEventId = from;
+        loaded = true;
+    }
+
+    private void loadBatch(List<String> entryKeys) {
+        List<Response<List<byte[]>>> rows = new ArrayList<>();
+        try (AbstractPipeline p = jedis.pipelined()) {
+            for (String key : entryKeys) {
+                rows.add(p.hmget(bytes(key), bytes(RedisCacheStore.V), bytes(RedisCacheStore.S), bytes(RedisCacheStore.Q),
+                        bytes(RedisEmbeddingStore.M)));
+            }
+            p.sync();
+        }
+        for (int i = 0; i < entryKeys.size(); i++) {
+            String[] parts = keys.parseEntry(entryKeys.get(i));
+            List<byte[]> row = rows.get(i).get();
+            if (parts == null || row == null || row.get(0) == null) {
+                continue;
+            }
+            float[] v = Vectors.fromBytes(row.get(0));
+            if (v.length != dimension) {
+                continue;
+            }
+            Metadata metadata = row.get(3) == null ? new Metadata() : RedisEmbeddingStore.metadata(utf8(row.get(3)));
+            // The entry's own fields are authoritative for scope and tenant, with or without a metadata copy.
+            metadata.put(SemanticIndex.TENANT, parts[0]);
+            if (row.get(1) != null && row.get(1).length > 0) {
+                metadata.put(SemanticIndex.SCOPE, utf8(row.get(1)));
+            }
+            index.add(parts[0] + ":" + parts[1], row.get(1) == null ? "" : utf8(row.get(1)),
+                    row.get(2) == null ? null : utf8(row.get(2)), metadata, v);
+        }
+    }
+
+    private void syncLoop() {
+        long backoff = 100;
+        long lastSweep = System.nanoTime();
+        boolean needReload = !loaded;
+        while (running.get()) {
+            try {
+                if (needReload) {
+                    reload();
+                    needReload = false;
+                    LOG.debug("vector index loaded: {} entries", index.size());
+                }
+                readEvents();
+                if (System.nanoTime() - lastSweep > sweepInterval.toNanos()) {
+                    sweep();
+                    lastSweep = System.nanoTime();
+                }
+                backoff = 100;
+            } catch (RuntimeException e) {
+                if (!running.get()) {
+                    return;
+                }
+                LOG.debug("vector index sync failed; retrying", e);
+                needReload = true; // events may have been missed while Redis was away
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 2000);
+            }
+        }
+    }
+
+    private void readEvents() {
+        Map<String, StreamEntryID> from = Map.of(keys.events(), new StreamEntryID(lastEventId));
+        List<Map.Entry<String, List<StreamEntry>>> batches = jedis.xread(
+                XReadParams.xReadParams().count(512).block((int) eventPoll.toMillis()), from);
+        if (batches == null) {
+            return;
+        }
+        for (Map.Entry<String, List<StreamEntry>> batch : batches) {
+            List<String> added = new ArrayList<>();
+            for (StreamEntry e : batch.getValue()) {
+                lastEventId = e.getID().toString();
+                Map<String, String> f = e.getFields();
+                if (origin.equals(f.get("o"))) {
+                    continue;
+                }
+                String id = f.get("id");
+                if ("del".equals(f.get("op"))) {
+                    index.remove(id);
+                } else if ("add".equals(f.get("op")) && id != null) {
+                    added.add(keys.entry(RedisEmbeddingStore.tagOf(id), RedisEmbeddingStore.entryIdOf(id)));
+                }
+            }
+            if (!added.isEmpty()) {
+                loadBatch(added);
+            }
+        }
+    }
+
+    /** Drops vectors whose entries Redis expired. */
+    private void sweep() {
+        List<String> ids = index.ids();
+        for (int i = 0; i < ids.size() && running.get(); i += 1000) {
+            List<String> batch = ids.subList(i, Math.min(ids.size(), i + 1000));
+            List<Boolean> present = exist(batch);
+            for (int k = 0; k < batch.size(); k++) {
+                if (!present.get(k)) {
+                    index.remove(batch.get(k));
+                }
+            }
+        }
+    }
+
+    private static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        syncThread.interrupt();
+        try {
+            syncThread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
