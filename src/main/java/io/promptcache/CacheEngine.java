@@ -62,6 +62,8 @@ final class CacheEngine {
     private final OnceLog dimensionErrors = new OnceLog(LOG);
     private final DependencyGuard guard;
     private final CompletableFuture<Void> embedderWarm;
+    private final IndexBacklog backlog = new IndexBacklog(10_000);
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
     private final CacheAccounting accounting;
     private final PrefixBreakDetector prefixBreaks;
 
@@ -199,6 +201,7 @@ final class CacheEngine {
         List<MatchCandidate> candidates = index.search(ctx.tenant(), fp.scopeKey(), fp.question(),
                 fp.conversationTurns(), embedding, threshold);
         guard.ok(CacheDependency.VECTOR_STORE);
+        drainBacklog();
         for (MatchCandidate candidate : candidates) {
             probe.phase.set(CacheDependency.CACHE);
             Verdict verdict = verifiers.verify(candidate);
@@ -262,13 +265,24 @@ final class CacheEngine {
                 guard.ok(CacheDependency.STORE);
                 metrics.stored();
                 put.complete(true);
-                if (vectors && (known != null || guard.allow(CacheDependency.EMBEDDER))) {
-                    phase.set(CacheDependency.EMBEDDER);
-                    Embedding embedding = known != null ? known : index.embed(fp.question());
-                    guard.ok(CacheDependency.EMBEDDER);
-                    phase.set(CacheDependency.VECTOR_STORE);
-                    index.add(entry.id(), entry.tenant(), entry.scopeKey(), fp.question(), embedding);
-                    guard.ok(CacheDependency.VECTOR_STORE);
+                if (searchable) {
+                    boolean indexed = false;
+                    try {
+                        if (vectors && (known != null || guard.allow(CacheDependency.EMBEDDER))) {
+                            phase.set(CacheDependency.EMBEDDER);
+                            Embedding embedding = known != null ? known : index.embed(fp.question());
+                            guard.ok(CacheDependency.EMBEDDER);
+                            phase.set(CacheDependency.VECTOR_STORE);
+                            index.add(entry.id(), entry.tenant(), entry.scopeKey(), fp.question(), embedding);
+                            guard.ok(CacheDependency.VECTOR_STORE);
+                            indexed = true;
+                            drainBacklog();
+                        }
+                    } finally {
+                        if (!indexed) {
+                            backlog.offer(new IndexBacklog.Pending(entry.tenant(), entry.id(), entry.scopeKey(), fp.question()));
+                        }
+                    }
                 }
                 return true;
             } finally {
@@ -306,6 +320,43 @@ final class CacheEngine {
         }
     }
 
+    /** Indexes, in the background, answers stored while the embedder or the vector store was down. */
+    private void drainBacklog() {
+        if (backlog.isEmpty() || !draining.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    List<IndexBacklog.Pending> batch = backlog.take(256);
+                    for (int i = 0; i < batch.size(); i++) {
+                        IndexBacklog.Pending p = batch.get(i);
+                        CacheDependency step = CacheDependency.EMBEDDER;
+                        try {
+                            Embedding embedding = index.embed(p.question());
+                            step = CacheDependency.VECTOR_STORE;
+                            index.remove(p.tenant(), p.entryId());
+                            index.add(p.entryId(), p.tenant(), p.scopeKey(), p.question(), embedding);
+                        } catch (RuntimeException e) {
+                            guard.failed(step, FaultLog.kind(e));
+                            batch.subList(i, batch.size()).forEach(backlog::offer); // later, when it answers again
+                            return;
+                        }
+                    }
+                } finally {
+                    draining.set(false);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            draining.set(false); // the pool is full: the next success tries again
+        }
+    }
+
+    /** Answers waiting for their vector (stored while the embedder or the vector store was down). */
+    int indexBacklog() {
+        return backlog.size();
+    }
+
     /** A lookup step skipped because its dependency is down and another call is probing it. */
     private static <T> Optional<T> skipped(CacheDependency dependency, Set<CacheDependency> degraded) {
         degraded.add(dependency);
@@ -330,7 +381,7 @@ final class CacheEngine {
         } catch (RuntimeException rejected) {
             metrics.fault();
             faults.fault(operation, rejected);
-            charge(CacheDependency.CACHE, rejected.getClass().getSimpleName(), degraded);
+            charge(CacheDependency.CACHE, FaultLog.kind(rejected), degraded);
             return Optional.empty();
         }
         try {
@@ -350,7 +401,7 @@ final class CacheEngine {
             } else {
                 faults.fault(operation + " (" + failed.wireName() + ")", cause);
             }
-            charge(failed, cause.getClass().getSimpleName(), degraded);
+            charge(failed, FaultLog.kind(cause), degraded);
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -407,9 +458,9 @@ final class CacheEngine {
                 dimensionErrors.once(e.getMessage());
             } catch (RuntimeException | Error e) {
                 metrics.fault();
-                guard.failed(CacheDependency.EMBEDDER, e.getClass().getSimpleName());
+                guard.failed(CacheDependency.EMBEDDER, FaultLog.kind(e));
                 LOG.warn("PromptCache: the embedder ({}) did not answer at start ({}); the semantic tier is off until "
-                        + "it does, the exact tier works meanwhile", index.describeEmbedder(), e.getClass().getSimpleName());
+                        + "it does, the exact tier works meanwhile", index.describeEmbedder(), FaultLog.kind(e));
             } finally {
                 done.complete(null);
             }

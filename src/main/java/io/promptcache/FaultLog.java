@@ -24,18 +24,37 @@ final class FaultLog {
     }
 
     void fault(String operation, Throwable error) {
-        String kind = operation + ":" + error.getClass().getName();
+        String kind = operation + ":" + kind(error);
         long now = System.nanoTime();
         AtomicLong last = lastWarned.computeIfAbsent(kind, k -> new AtomicLong(now - INTERVAL_NANOS));
         long previous = last.get();
         AtomicLong skipped = suppressed.computeIfAbsent(kind, k -> new AtomicLong());
         if (now - previous >= INTERVAL_NANOS && last.compareAndSet(previous, now)) {
             long n = skipped.getAndSet(0);
-            log.warn("cache {} failed ({}); the call went to the model uncached{}", operation,
-                    error.getClass().getSimpleName(), n == 0 ? "" : " [" + n + " similar faults not logged]");
+            log.warn("cache {} failed ({}); the call went on without it{}", operation,
+                    kind(error), n == 0 ? "" : " [" + n + " similar faults not logged]");
         } else {
             skipped.incrementAndGet();
         }
         log.debug("cache {} failed", operation, error);
+    }
+
+    /**
+     * The simple class name of the first cause that is not a mere wrapper, e.g. {@code ConnectException}
+     * inside LangChain4j's {@code RuntimeException}: what an operator can act on.
+     */
+    static String kind(Throwable error) {
+        Throwable t = error;
+        for (int depth = 0; isWrapper(t) && t.getCause() != null && t.getCause() != t && depth < 16; depth++) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName();
+    }
+
+    private static boolean isWrapper(Throwable t) {
+        Class<?> c = t.getClass();
+        return c == RuntimeException.class || c == java.util.concurrent.ExecutionException.class
+                || c == java.util.concurrent.CompletionException.class || c == java.io.UncheckedIOException.class
+                || c == java.lang.reflect.InvocationTargetException.class;
     }
 }

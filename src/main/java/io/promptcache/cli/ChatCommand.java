@@ -70,8 +70,13 @@ public final class ChatCommand implements Callable<Integer> {
     @Mixin
     EmbeddingOptions embeddingOptions = new EmbeddingOptions();
 
+    /** Exit status when the model failed on some turns (the cache never fails a turn). */
+    static final int MODEL_FAILED = 3;
+
     private final PrintStream out;
     private final Map<String, String> env;
+    private final HealthReport health = new HealthReport();
+    private int failedTurns;
 
     public ChatCommand() {
         this(System.out, System.getenv());
@@ -86,7 +91,7 @@ public final class ChatCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         EmbeddingModel embedder = embeddingOptions.create(env);
         WarmUp.run(embedder, stream);
-        RedisCache redis = storeOptions.openRedis(embedder);
+        RedisCache redis = storeOptions.openRedis(embeddingOptions.dimension(embedder));
         DeepSeekSimulator.Builder simulator = DeepSeekSimulator.builder()
                 .timeToFirstToken(Duration.ofMillis(simTtftMs)).tokensPerSecond(simTokensPerSecond);
         try (redis; DemoAgent agent = DemoAgent.start(offline, stream, env, simulator, embedder, b -> {
@@ -107,7 +112,7 @@ public final class ChatCommand implements Callable<Integer> {
             }
             printSummary(agent.accounting(), json ? System.err : out);
         }
-        return 0;
+        return failedTurns == 0 ? 0 : MODEL_FAILED;
     }
 
     /** The session's totals: prompt tokens, the provider's hit ratio, and the cost with and without both caches. */
@@ -139,13 +144,36 @@ public final class ChatCommand implements Callable<Integer> {
                 }
             } else {
                 turn++;
-                Turn t = ask(agent, conversation, turn, question);
-                print(t);
+                try {
+                    print(ask(agent, conversation, turn, question));
+                } catch (RuntimeException modelFault) {
+                    // The model's own error (the cache never raises one): say it, and go on with the next line.
+                    failedTurns++;
+                    printError(conversation, turn, question, modelFault);
+                }
+                health.report(agent.metrics(), System.err);
             }
             if (interactive) {
                 out.print("you> ");
                 out.flush();
             }
+        }
+    }
+
+    private void printError(int conversation, int turn, String question, RuntimeException error)
+            throws JsonProcessingException {
+        String message = error.getClass().getSimpleName() + ": " + error.getMessage();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("conversation", conversation);
+            m.put("turn", turn);
+            m.put("user", user);
+            m.put("question", question);
+            m.put("source", "error");
+            m.put("error", message);
+            out.println(JSON_LINES.writeValueAsString(m));
+        } else {
+            out.println("assistant> [the model failed: " + message + "]");
         }
     }
 
@@ -248,6 +276,14 @@ public final class ChatCommand implements Callable<Integer> {
             ProviderCacheUsage usage = providerUsage();
             m.put("promptCacheHitTokens", usage.hitTokens());
             m.put("promptCacheMissTokens", usage.missTokens());
+            java.util.Set<String> degraded = new java.util.TreeSet<>();
+            for (CacheOutcome o : outcomes) {
+                o.degradedBy().forEach(d -> degraded.add(d.wireName()));
+                if (o.warmingUp()) {
+                    degraded.add("embedder_warm_up");
+                }
+            }
+            m.put("degraded", List.copyOf(degraded));
             return m;
         }
     }

@@ -22,6 +22,33 @@ public final class EmbeddingOptions {
             description = "Ollama embedding model (default: ${DEFAULT-VALUE}).")
     String ollamaModel;
 
+    @Option(names = "--embedding-dimension", paramLabel = "N",
+            description = "Vector size of the Ollama model, when it is not a well-known one and Ollama may be down at start.")
+    Integer dimension;
+
+    /**
+     * The embedder's vector size, without a call where it is known; asks the model otherwise, and says
+     * what to pass when that model cannot answer.
+     */
+    int dimension(EmbeddingModel model) {
+        if (dimension != null) {
+            if (dimension < 1) {
+                throw new IllegalArgumentException("--embedding-dimension must be positive, was " + dimension);
+            }
+            return dimension;
+        }
+        int known = EmbeddingModels.knownDimension(model);
+        if (known > 0) {
+            return known;
+        }
+        try {
+            return model.dimension();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("cannot learn the vector size of " + model + " while it does not answer ("
+                    + e.getClass().getSimpleName() + "); pass --embedding-dimension N");
+        }
+    }
+
     /** Names the embedder, for caches of its results. */
     String describe() {
         return embedder + "|" + (ollamaUrl == null ? "" : ollamaUrl) + "|" + ollamaModel;

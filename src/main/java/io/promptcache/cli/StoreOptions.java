@@ -1,6 +1,5 @@
 package io.promptcache.cli;
 
-import dev.langchain4j.model.embedding.EmbeddingModel;
 import io.promptcache.CachingModelBuilder;
 import io.promptcache.redis.RedisCache;
 import io.promptcache.redis.RedisConfig;
@@ -38,11 +37,11 @@ public final class StoreOptions {
     }
 
     /** Opens the Redis stores, or returns null for the in-memory store. */
-    RedisCache openRedis(EmbeddingModel embedder) {
+    RedisCache openRedis(int dimension) {
         if (!redis()) {
             return null;
         }
-        return RedisCache.builder().config(redisConfig()).dimension(embedder.dimension())
+        return RedisCache.builder().config(redisConfig()).dimension(dimension)
                 .maxEntriesPerTenant(maxEntries).ttl(ttl).build();
     }
 

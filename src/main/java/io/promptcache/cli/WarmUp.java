@@ -29,6 +29,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class WarmUp {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WarmUp.class);
+
     private static final String[] QUESTIONS = {"什么是缓存？", "缓存是什么？", "如何开通服务", "如何取消服务",
             "How does a semantic cache work?", "What is a semantic cache?", "缓存是什么？", "什么是缓存？"};
 
@@ -37,8 +39,25 @@ final class WarmUp {
     private WarmUp() {
     }
 
+    /**
+     * Warms up what can be warmed. Never fails: an embedder that does not answer is left out (the
+     * caching model itself warns about it once), and anything else that goes wrong only costs the JIT.
+     */
     static void run(EmbeddingModel embedder, boolean stream) {
-        for (int i = 0; i < 4; i++) {
+        try {
+            embedder.embed(QUESTIONS[0]);
+        } catch (RuntimeException down) {
+            embedder = null;
+        }
+        try {
+            warm(embedder, stream);
+        } catch (RuntimeException e) {
+            LOG.debug("warm-up failed; the first turns may run slower", e);
+        }
+    }
+
+    private static void warm(EmbeddingModel embedder, boolean stream) {
+        for (int i = 0; embedder != null && i < 4; i++) {
             for (String q : QUESTIONS) {
                 embedder.embed(q);
             }
@@ -52,8 +71,8 @@ final class WarmUp {
         }
         try (CacheScope ignored = CacheScope.open("promptcache-warm-up")) {
             if (stream) {
-                CachingStreamingChatModel model = CachingStreamingChatModel.builder().delegate(new EchoStreamingModel())
-                        .embeddingModel(embedder).build();
+                CachingStreamingChatModel.Builder b = CachingStreamingChatModel.builder().delegate(new EchoStreamingModel());
+                CachingStreamingChatModel model = (embedder == null ? b.semanticEnabled(false) : b.embeddingModel(embedder)).build();
                 StreamingAssistant assistant = AiServices.builder(StreamingAssistant.class).streamingChatModel(model)
                         .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
                         .tools(new DemoTools(Clock.systemDefaultZone())).build();
@@ -66,7 +85,8 @@ final class WarmUp {
                     }
                 }
             } else {
-                CachingChatModel model = CachingChatModel.builder().delegate(new EchoModel()).embeddingModel(embedder).build();
+                CachingChatModel.Builder b = CachingChatModel.builder().delegate(new EchoModel());
+                CachingChatModel model = (embedder == null ? b.semanticEnabled(false) : b.embeddingModel(embedder)).build();
                 Assistant assistant = AiServices.builder(Assistant.class).chatModel(model)
                         .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
                         .tools(new DemoTools(Clock.systemDefaultZone())).build();

@@ -45,7 +45,11 @@ public final class DeepSeekSimulator implements AutoCloseable {
         /** Answer HTTP 500 with an error body. */
         SERVER_ERROR,
         /** Stream part of the answer, then end the stream with no finish reason and no [DONE]. */
-        CUT_STREAM
+        CUT_STREAM,
+        /** Answer HTTP 429 with DeepSeek's rate-limit error body. */
+        RATE_LIMITED,
+        /** Answer HTTP 200 with a body that is not JSON. */
+        MALFORMED_JSON
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -143,6 +147,14 @@ public final class DeepSeekSimulator implements AutoCloseable {
             Fault fault = faults.apply(reply.question == null ? "" : reply.question);
             if (fault == Fault.SERVER_ERROR) {
                 send(exchange, 500, "{\"error\":{\"message\":\"simulated server error\",\"type\":\"server_error\"}}");
+                return;
+            }
+            if (fault == Fault.RATE_LIMITED) {
+                send(exchange, 429, "{\"error\":{\"message\":\"Rate limit reached for requests\",\"type\":\"rate_limit_error\"}}");
+                return;
+            }
+            if (fault == Fault.MALFORMED_JSON) {
+                send(exchange, 200, "{\"id\":\"chatcmpl-broken\",\"choices\":[{\"message\":");
                 return;
             }
             String prompt = render(request);

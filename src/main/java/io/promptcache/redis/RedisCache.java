@@ -1,6 +1,9 @@
 package io.promptcache.redis;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -19,6 +22,8 @@ import java.util.Objects;
  */
 public final class RedisCache implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RedisCache.class);
+
     private final UnifiedJedis jedis;
     private final RedisCacheStore cacheStore;
     private final RedisEmbeddingStore embeddingStore;
@@ -26,10 +31,16 @@ public final class RedisCache implements AutoCloseable {
     private RedisCache(Builder b) {
         this.jedis = b.config.connect();
         try {
+            jedis.ping();
+        } catch (JedisConnectionException down) {
+            LOG.warn("PromptCache: Redis at {} did not answer at start ({}); calls pass through uncached until it does",
+                    b.config, down.getClass().getSimpleName());
+        }
+        try {
             this.cacheStore = RedisCacheStore.builder().client(jedis).keyPrefix(b.config.keyPrefix())
                     .maxEntriesPerTenant(b.maxEntriesPerTenant).build();
             this.embeddingStore = RedisEmbeddingStore.builder().client(jedis).keyPrefix(b.config.keyPrefix())
-                    .dimension(b.dimension).mode(b.mode).attachToCacheEntries(true).keyTtl(b.ttl)
+                    .dimension(b.dimension).mode(b.mode).attachToCacheEntries(true).keyTtl(b.ttl).warnWhenDown(false)
                     .eventPoll(min(Duration.ofMillis(200), b.config.readTimeout().dividedBy(2))).build();
         } catch (RuntimeException e) {
             jedis.close();

@@ -36,6 +36,8 @@ import static io.promptcache.redis.RedisKeys.bytes;
  */
 public final class RedisCacheStore implements CacheStore {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RedisCacheStore.class);
+
     /** Fields of an entry HASH. */
     static final String Q = "q";
     static final String A = "a";
@@ -197,7 +199,16 @@ public final class RedisCacheStore implements CacheStore {
     public Optional<CacheEntry> hit(String tenant, String entryId) {
         String tag = RedisKeys.tenantTag(tenant);
         List<byte[]> values = jedis.hmget(bytes(keys.entry(tag, entryId)), READ_FIELD_ARRAY);
-        Optional<CacheEntry> entry = decode(entryId, tenant, values);
+        Optional<CacheEntry> entry;
+        try {
+            entry = decode(entryId, tenant, values);
+        } catch (IllegalStateException corrupt) {
+            // Data, not an outage: the entry is a miss, and goes, so the next answer replaces it.
+            LOG.warn("PromptCache: removed a cache entry that could not be read ({})", corrupt.getCause() == null
+                    ? corrupt.getClass().getSimpleName() : corrupt.getCause().getClass().getSimpleName());
+            remove(tenant, entryId);
+            return Optional.empty();
+        }
         long now = clock.millis();
         entry.ifPresent(e -> hits.record(tag, entryId, now));
         return entry.map(e -> e.touched(now));

@@ -74,6 +74,7 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
     private final Duration keyTtl;
     private final boolean attachOnly;
     private final ServerQueries.Hnsw hnsw;
+    private final boolean warnWhenDown;
     private volatile VectorSearch search;
     private volatile long lastDetect;
     private volatile String failure;
@@ -90,6 +91,7 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
         this.keyTtl = b.keyTtl;
         this.attachOnly = b.attachOnly;
         this.hnsw = b.hnsw;
+        this.warnWhenDown = b.warnWhenDown;
         checkDimension(true);
         this.search = choose();
     }
@@ -135,8 +137,10 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
                 jedis.sendCommand(ServerQueries.FT_LIST);
                 mode = Mode.SERVER;
             } catch (JedisConnectionException down) {
-                LOG.warn("PromptCache: Redis did not answer at start ({}); the vector search mode is chosen when it does",
-                        down.getClass().getSimpleName());
+                if (warnWhenDown) {
+                    LOG.warn("PromptCache: Redis did not answer at start ({}); the vector search mode is chosen when it does",
+                            down.getClass().getSimpleName());
+                }
                 return null;
             } catch (JedisDataException noQueryEngine) {
                 mode = Mode.LOCAL;
@@ -385,6 +389,13 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
         private Duration keyTtl = Duration.ZERO;
         private boolean attachOnly;
         private ServerQueries.Hnsw hnsw = ServerQueries.Hnsw.DEFAULT;
+        private boolean warnWhenDown = true;
+
+        /** {@link RedisCache} gives the one warning of an outage at start itself. */
+        Builder warnWhenDown(boolean on) {
+            this.warnWhenDown = on;
+            return this;
+        }
 
         public Builder client(UnifiedJedis jedis) {
             this.jedis = Objects.requireNonNull(jedis, "client");

@@ -72,6 +72,35 @@ public final class RedisProcess implements AutoCloseable {
         throw new IOException("redis-server did not start on port " + port + "; see " + dir);
     }
 
+    /** Freezes the server (SIGSTOP): connections stay open but nothing answers, as with a server stuck in a long command. */
+    public void pause() throws IOException {
+        signal("STOP");
+    }
+
+    /** Lets a paused server go on (SIGCONT). */
+    public void resume() throws IOException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IOException("kill -" + name + " failed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    /** Client connections open on the server, not counting the one that asks. */
+    public int clients() {
+        try (Jedis j = new Jedis("127.0.0.1", port, 2000)) {
+            return (int) j.clientList().lines().filter(l -> !l.isBlank()).count() - 1;
+        }
+    }
+
     /** Stops the server, letting it flush its AOF. */
     public void stop() {
         if (process == null) {
