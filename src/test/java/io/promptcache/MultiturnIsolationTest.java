@@ -24,7 +24,7 @@ class MultiturnIsolationTest {
 
     @Test
     void followUpsAreNeverServedAcrossConversations() throws Exception {
-        JsonNode items = new ObjectMapper().readTree(io.promptcache.testing.Datasets.file("multiturn/contextual-queries.json").toFile());
+        JsonNode items = io.promptcache.testing.Datasets.multiturn();
         try (SimulatedDeepSeek deepSeek = new SimulatedDeepSeek()) {
             CachingChatModel model = CachingChatModel.builder().delegate(deepSeek.chatModel())
                     .lookupTimeout(Duration.ofSeconds(10)).writeTimeout(Duration.ofSeconds(10)).build();

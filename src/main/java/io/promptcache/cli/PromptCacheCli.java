@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code java -jar target/promptcache.jar}. */
-@Command(name = "promptcache", mixinStandardHelpOptions = true, version = "promptcache 0.1.0",
+@Command(name = "promptcache", mixinStandardHelpOptions = true, versionProvider = PromptCacheCli.Version.class,
         description = "Exact, semantic and provider-prefix caching for LangChain4j agents.",
         subcommands = {ChatCommand.class, StatsCommand.class, ClearCommand.class, BenchCommand.class, CalibrateCommand.class})
 public final class PromptCacheCli implements Runnable {
@@ -18,6 +18,15 @@ public final class PromptCacheCli implements Runnable {
     @Override
     public void run() {
         new CommandLine(this).usage(System.out);
+    }
+
+    /** The version from the jar's manifest (Implementation-Version), so it never drifts from the POM. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = PromptCacheCli.class.getPackage().getImplementationVersion();
+            return new String[]{"promptcache " + (v == null ? "(development build)" : v)};
+        }
     }
 
     /** The CLI prints its own results; library chatter (ONNX, DJL) goes to stderr at WARN and above only. */

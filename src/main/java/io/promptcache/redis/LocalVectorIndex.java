@@ -2,6 +2,7 @@ package io.promptcache.redis;
 
 import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.store.embedding.filter.Filter;
+import io.promptcache.semantic.SemanticIndex;
 import io.promptcache.semantic.VectorMath;
 import dev.langchain4j.store.embedding.filter.comparison.IsEqualTo;
 import dev.langchain4j.store.embedding.filter.logical.And;
@@ -28,8 +29,38 @@ final class LocalVectorIndex {
     private static final int EXACT_LIMIT = 2048;
     private static final int MIN_CANDIDATES = 256;
 
-    /** One indexed vector. */
-    record Item(String id, String scope, String text, Metadata metadata, float[] unit, long[] signature) {
+    /**
+     * One indexed vector. A cache entry's metadata is just its scope and tenant tag, both already in the
+     * item (the tag is the id's prefix), so it is rebuilt on demand rather than kept: about 400 bytes an
+     * entry. Any other metadata is kept as given ({@code ownMetadata}).
+     */
+    record Item(String id, String scope, String text, Metadata ownMetadata, float[] unit) {
+
+        Metadata metadata() {
+            if (ownMetadata != null) {
+                return ownMetadata.copy();
+            }
+            Metadata m = new Metadata().put(SemanticIndex.TENANT, tenantTag());
+            return scope.isEmpty() ? m : m.put(SemanticIndex.SCOPE, scope);
+        }
+
+        String tenantTag() {
+            int colon = id.indexOf(':');
+            return colon > 0 ? id.substring(0, colon) : "";
+        }
+
+        /** The metadata to keep: null when it is exactly what {@link #metadata()} rebuilds. */
+        static Metadata own(String id, String scope, Metadata metadata) {
+            if (metadata == null) {
+                return new Metadata();
+            }
+            Map<String, Object> m = metadata.toMap();
+            int colon = id.indexOf(':');
+            boolean rebuildable = colon > 0 && m.size() == (scope.isEmpty() ? 1 : 2)
+                    && id.substring(0, colon).equals(m.get(SemanticIndex.TENANT))
+                    && (scope.isEmpty() || scope.equals(m.get(SemanticIndex.SCOPE)));
+            return rebuildable ? null : metadata.copy();
+        }
     }
 
     /** A search result: the item and its cosine similarity. */
@@ -80,12 +111,14 @@ final class LocalVectorIndex {
             throw new IllegalArgumentException("vector has dimension " + vector.length + ", the index " + dimension);
         }
         float[] unit = VectorMath.normalize(vector);
-        Item item = new Item(id, scope == null ? "" : scope, text, metadata, unit, signature(unit));
+        Partition partition = partition(scope == null ? "" : scope);
+        String shared = partition.scope; // one String per scope, not one per entry
+        Item item = new Item(id, shared, text, Item.own(id, shared, metadata), unit);
         Item previous = byId.put(id, item);
         if (previous != null && !previous.scope().equals(item.scope())) {
             partition(previous.scope()).remove(id);
         }
-        partition(item.scope()).put(item);
+        partition.put(item, signature(unit));
     }
 
     boolean remove(String id) {
@@ -162,25 +195,31 @@ final class LocalVectorIndex {
         if (filter instanceof And and) {
             return matches(and.left(), item) && matches(and.right(), item);
         }
-        if (filter instanceof IsEqualTo eq && eq.comparisonValue() instanceof String expected) {
-            Object actual = item.metadata().getString(eq.key());
-            return expected.equals(actual);
+        if (filter instanceof IsEqualTo eq && eq.comparisonValue() instanceof String expected && item.ownMetadata() == null) {
+            if (SemanticIndex.SCOPE.equals(eq.key())) {
+                return expected.equals(item.scope());
+            }
+            if (SemanticIndex.TENANT.equals(eq.key())) {
+                return item.id().length() > expected.length() && item.id().charAt(expected.length()) == ':'
+                        && item.id().startsWith(expected);
+            }
         }
         return filter.test(item.metadata());
     }
 
-    /** Rough heap bytes per entry: the vector, its signature, id and text. */
+    /** Rough heap bytes per entry: the vector, its signature, id, text and the maps that find it. */
     long estimatedBytes() {
         long total = 0;
         for (Item item : byId.values()) {
-            total += 16 + 4L * item.unit().length + 16 + 8L * item.signature().length
-                    + 40 + 2L * item.id().length() + (item.text() == null ? 0 : 40 + 2L * item.text().length()) + 64;
+            total += 16 + 4L * item.unit().length + 8L * SIGNATURE_BITS / 64 + 32
+                    + 40 + item.id().length() + (item.text() == null ? 0 : 40 + 2L * item.text().length())
+                    + (item.ownMetadata() == null ? 0 : 400) + 128;
         }
         return total;
     }
 
     private Partition partition(String scope) {
-        return partitions.computeIfAbsent(scope, k -> new Partition());
+        return partitions.computeIfAbsent(scope, Partition::new);
     }
 
     private long[] signature(float[] unit) {
@@ -208,12 +247,17 @@ final class LocalVectorIndex {
      */
     private static final class Partition {
         private static final int WORDS = SIGNATURE_BITS / 64;
+        final String scope;
         private Item[] items = new Item[16];
         private long[] signatures = new long[16 * WORDS];
         private int size;
         private final Map<String, Integer> position = new HashMap<>();
 
-        synchronized void put(Item item) {
+        Partition(String scope) {
+            this.scope = scope;
+        }
+
+        synchronized void put(Item item, long[] signature) {
             Integer at = position.get(item.id());
             if (at == null) {
                 if (size == items.length) {
@@ -224,7 +268,7 @@ final class LocalVectorIndex {
                 position.put(item.id(), at);
             }
             items[at] = item;
-            System.arraycopy(item.signature(), 0, signatures, at * WORDS, WORDS);
+            System.arraycopy(signature, 0, signatures, at * WORDS, WORDS);
         }
 
         synchronized void remove(String id) {

@@ -108,7 +108,7 @@ final class LocalVectorSearch implements VectorSearch {
                 index.remove(item.id());
                 continue;
             }
-            TextSegment segment = item.text() == null ? null : TextSegment.from(item.text(), item.metadata().copy());
+            TextSegment segment = item.text() == null ? null : TextSegment.from(item.text(), item.metadata());
             matches.add(new EmbeddingMatch<>(RelevanceScore.fromCosineSimilarity(hits.get(i).cosine()), item.id(),
                     Embedding.from(item.unit()), segment));
         }

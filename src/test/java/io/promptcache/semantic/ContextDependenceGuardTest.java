@@ -30,7 +30,7 @@ class ContextDependenceGuardTest {
 
     @Test
     void followUpsOfTheMultiturnSetThatLeanOnContextAreFound() throws Exception {
-        JsonNode items = new ObjectMapper().readTree(io.promptcache.testing.Datasets.file("multiturn/contextual-queries.json").toFile());
+        JsonNode items = io.promptcache.testing.Datasets.multiturn();
         int flagged = 0;
         int mains = 0;
         for (JsonNode item : items) {

@@ -1,25 +1,31 @@
 package io.promptcache.testing;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
 
 /**
- * The labelled datasets, read in place from {@code ../shared/datasets} (beside the repository, as on
- * every machine and in CI), or from {@code PROMPTCACHE_DATASETS}. Never copied into the repository.
+ * Fixtures the tests read, all inside the repository (src/test/resources), so {@code mvn test} passes
+ * on a fresh clone with nothing beside it. The labelled pair sets under {@code ../shared/datasets} are
+ * for the benchmarks only, which take them as a path argument.
  */
 public final class Datasets {
 
     private Datasets() {
     }
 
-    public static Path file(String relative) {
-        String env = System.getenv("PROMPTCACHE_DATASETS");
-        Path root = env != null && !env.isBlank() ? Path.of(env) : Path.of("..", "shared", "datasets");
-        Path file = root.resolve(relative);
-        if (!Files.isRegularFile(file)) {
-            throw new AssertionError("dataset " + file.toAbsolutePath() + " not found: the tests read ../shared/datasets "
-                    + "beside the repository (or set PROMPTCACHE_DATASETS)");
+    /**
+     * The multi-turn sample (MIT, see src/test/resources/multiturn/LICENSE): main query, its answer, a
+     * follow-up and its answer.
+     */
+    public static JsonNode multiturn() throws IOException {
+        try (InputStream in = Datasets.class.getResourceAsStream("/multiturn/contextual-queries.json")) {
+            if (in == null) {
+                throw new AssertionError("src/test/resources/multiturn/contextual-queries.json is missing");
+            }
+            return new ObjectMapper().readTree(in);
         }
-        return file;
     }
 }
