@@ -56,14 +56,15 @@ class FaultMatrixTest {
 
     enum Dependency { REDIS, EMBEDDER, MODEL }
 
-    enum Fault { DOWN_AT_START, KILLED_MID_RUN, SLOW, GARBAGE_WRONG_DIMENSION, GARBAGE_MALFORMED, GARBAGE_HTTP_500, RATE_LIMITED }
+    enum Fault { DOWN_AT_START, KILLED_MID_RUN, SLOW, GARBAGE_WRONG_DIMENSION, GARBAGE_MALFORMED, GARBAGE_HTTP_500, RATE_LIMITED,
+        BROKEN_STREAM }
 
     static Stream<Arguments> cells() {
         List<Arguments> out = new ArrayList<>();
         for (Entry entry : Entry.values()) {
             for (Dependency dependency : Dependency.values()) {
                 for (Fault fault : Fault.values()) {
-                    if (applies(dependency, fault)) {
+                    if (applies(dependency, fault) && (fault != Fault.BROKEN_STREAM || entry == Entry.STREAMING)) {
                         out.add(Arguments.of(entry, dependency, fault));
                     }
                 }
@@ -76,7 +77,7 @@ class FaultMatrixTest {
         return switch (fault) {
             case GARBAGE_WRONG_DIMENSION -> dependency == Dependency.EMBEDDER;
             case GARBAGE_HTTP_500 -> dependency != Dependency.REDIS;
-            case RATE_LIMITED -> dependency == Dependency.MODEL;
+            case RATE_LIMITED, BROKEN_STREAM -> dependency == Dependency.MODEL;
             default -> true;
         };
     }
@@ -288,6 +289,7 @@ class FaultMatrixTest {
                         case GARBAGE_MALFORMED -> modelFault.set(DeepSeekSimulator.Fault.MALFORMED_JSON);
                         case GARBAGE_HTTP_500 -> modelFault.set(DeepSeekSimulator.Fault.SERVER_ERROR);
                         case RATE_LIMITED -> modelFault.set(DeepSeekSimulator.Fault.RATE_LIMITED);
+                        case BROKEN_STREAM -> modelFault.set(DeepSeekSimulator.Fault.CUT_STREAM);
                         default -> throw new IllegalArgumentException(fault.name());
                     }
                 }

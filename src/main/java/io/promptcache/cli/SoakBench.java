@@ -104,8 +104,9 @@ public final class SoakBench implements Callable<Integer> {
             drive(model, timer, questions, System.nanoTime() + 5_000_000_000L, null);
             System.gc();
             long heapStart = usedHeap();
-            int threadsStart = ManagementFactory.getThreadMXBean().getThreadCount();
+            int jvmThreadsStart = ManagementFactory.getThreadMXBean().getThreadCount();
             Map<String, Integer> namesStart = threadNames();
+            int threadsStart = steadyThreads(namesStart);
 
             Results r = new Results();
             long end = System.nanoTime() + (long) (minutes * 60e9);
@@ -113,13 +114,15 @@ public final class SoakBench implements Callable<Integer> {
 
             System.gc();
             long heapEnd = usedHeap();
-            int threadsEnd = ManagementFactory.getThreadMXBean().getThreadCount();
+            int jvmThreadsEnd = ManagementFactory.getThreadMXBean().getThreadCount();
             Map<String, Integer> grown = threadNames();
+            int threadsEnd = steadyThreads(grown);
             namesStart.forEach((name, n) -> grown.merge(name, -n, Integer::sum));
             grown.values().removeIf(n -> n == 0);
             long redisKeys = redis == null ? -1 : entryKeys(redis);
             long maxKeys = (long) tenants * storeOptions.maxEntries;
-            report(r, heapStart, heapEnd, threadsStart, threadsEnd, grown, redisKeys, maxKeys, model);
+            report(r, heapStart, heapEnd, new int[]{threadsStart, threadsEnd, jvmThreadsStart, jvmThreadsEnd}, grown,
+                    redisKeys, maxKeys, model);
         }
         return 0;
     }
@@ -195,6 +198,16 @@ public final class SoakBench implements Callable<Integer> {
         }
     }
 
+    /**
+     * Live threads, less the JDK's elastic pools (HTTP client workers, the process reaper), whose size
+     * follows the load of the moment and says nothing of a leak.
+     */
+    private static int steadyThreads(Map<String, Integer> byName) {
+        return byName.entrySet().stream()
+                .filter(e -> !e.getKey().startsWith("HttpClient-#-Worker") && !e.getKey().equals("process reaper"))
+                .mapToInt(Map.Entry::getValue).sum();
+    }
+
     /** Live threads by name with digits dropped ("promptcache-io-3" counts as "promptcache-io-"). */
     private static Map<String, Integer> threadNames() {
         Map<String, Integer> out = new java.util.TreeMap<>();
@@ -223,8 +236,8 @@ public final class SoakBench implements Callable<Integer> {
         return n;
     }
 
-    private void report(Results r, long heapStart, long heapEnd, int threadsStart, int threadsEnd,
-                        Map<String, Integer> threadsGrown, long redisKeys, long maxKeys, CachingChatModel model) throws Exception {
+    private void report(Results r, long heapStart, long heapEnd, int[] threadCounts, Map<String, Integer> threadsGrown,
+                        long redisKeys, long maxKeys, CachingChatModel model) throws Exception {
         Stats added = Stats.of(r.added());
         long calls = r.calls.get();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -241,8 +254,10 @@ public final class SoakBench implements Callable<Integer> {
         m.put("degradedCalls", r.degraded.get());
         m.put("heapStartMb", heapStart / (1024 * 1024));
         m.put("heapEndMb", heapEnd / (1024 * 1024));
-        m.put("threadsAtStart", threadsStart);
-        m.put("threadsAtEnd", threadsEnd);
+        m.put("threadsAtStart", threadCounts[0]);
+        m.put("threadsAtEnd", threadCounts[1]);
+        m.put("jvmThreadsAtStart", threadCounts[2]);
+        m.put("jvmThreadsAtEnd", threadCounts[3]);
         m.put("threadsChangedByName", threadsGrown);
         m.put("redisKeys", redisKeys);
         m.put("maxKeys", maxKeys);

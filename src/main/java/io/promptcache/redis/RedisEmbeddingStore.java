@@ -128,28 +128,39 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
         return s != null && s.ready();
     }
 
-    /** The search of the mode asked for; for AUTO, the one the server supports, or null when Redis is down. */
+    /**
+     * The search of the mode asked for; for AUTO, the one the server supports; null while Redis does not
+     * answer. SERVER asked of a server without the Query Engine searches in LOCAL mode (same keys) after
+     * one warning, so a configuration slip never stops the application.
+     */
     private VectorSearch choose() {
         lastDetect = System.nanoTime();
-        Mode mode = requested;
-        if (mode == Mode.AUTO) {
-            try {
-                jedis.sendCommand(ServerQueries.FT_LIST);
-                mode = Mode.SERVER;
-            } catch (JedisConnectionException down) {
-                if (warnWhenDown) {
-                    LOG.warn("PromptCache: Redis did not answer at start ({}); the vector search mode is chosen when it does",
-                            down.getClass().getSimpleName());
+        try {
+            Mode mode = requested;
+            if (mode == Mode.AUTO) {
+                try {
+                    jedis.sendCommand(ServerQueries.FT_LIST);
+                    mode = Mode.SERVER;
+                } catch (JedisDataException noQueryEngine) {
+                    mode = Mode.LOCAL;
                 }
-                return null;
-            } catch (JedisDataException noQueryEngine) {
-                mode = Mode.LOCAL;
             }
+            if (mode == Mode.SERVER) {
+                try {
+                    return new ServerVectorSearch(jedis, keys, dimension, hnsw);
+                } catch (JedisDataException noQueryEngine) {
+                    LOG.warn("PromptCache: SERVER vector search was asked for, but the server has no Query Engine ({}); "
+                            + "searching in LOCAL mode instead", noQueryEngine.getMessage());
+                }
+            }
+            return new LocalVectorSearch(jedis, keys, dimension, eventPoll, sweepInterval, keyTtl, () -> checkDimension(false));
+        } catch (JedisConnectionException down) {
+            if (warnWhenDown) {
+                LOG.warn("PromptCache: Redis did not answer at start ({}); the vector search mode is chosen when it does",
+                        down.getClass().getSimpleName());
+            }
+            return null;
         }
-        if (mode == Mode.SERVER) {
-            return new ServerVectorSearch(jedis, keys, dimension, hnsw);
-        }
-        return new LocalVectorSearch(jedis, keys, dimension, eventPoll, sweepInterval, keyTtl, () -> checkDimension(false));
     }
 
     /** The current search, choosing the AUTO mode now if Redis was down before; null while it still is. */

@@ -56,6 +56,40 @@ class RedisEmbeddingStoreTest {
     }
 
     @Test
+    void serverModeOnAServerWithoutTheQueryEngineSearchesLocallyInstead() {
+        RedisEmbeddingStore s = RedisEmbeddingStore.builder().client(jedis).keyPrefix(prefix).dimension(3)
+                .mode(RedisEmbeddingStore.Mode.SERVER).build();
+        stores.add(s);
+        assertEquals(RedisEmbeddingStore.Mode.LOCAL, s.mode(), "a configuration slip never stops the application");
+        s.addAll(List.of("t:e1"), List.of(vec(1, 0, 0)), List.of(segment("q", "s", "t")));
+        assertEquals(1, s.search(EmbeddingSearchRequest.builder().queryEmbedding(vec(1, 0, 0)).maxResults(1).build())
+                .matches().size());
+    }
+
+    @Test
+    void autoModeWaitsForRedisAndChoosesWhenItAnswers() throws Exception {
+        try (io.promptcache.testing.RedisProcess redis = io.promptcache.testing.RedisProcess.start()) {
+            redis.stop();
+            RedisEmbeddingStore s = RedisEmbeddingStore.builder()
+                    .config(RedisConfig.builder().url(redis.url()).keyPrefix(prefix).build())
+                    .dimension(3).mode(RedisEmbeddingStore.Mode.AUTO).build();
+            stores.add(s);
+            assertEquals(RedisEmbeddingStore.Mode.AUTO, s.mode(), "not chosen while Redis is down");
+            EmbeddingSearchRequest request = EmbeddingSearchRequest.builder().queryEmbedding(vec(1, 0, 0)).maxResults(1).build();
+            assertThrows(RuntimeException.class, () -> s.search(request), "a search fails (the cache passes the call on)");
+            redis.restart();
+            awaitTrue(() -> {
+                try {
+                    s.search(request);
+                    return s.mode() == RedisEmbeddingStore.Mode.LOCAL;
+                } catch (RuntimeException notYet) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    @Test
     void addSearchWithFiltersAndRemove() {
         RedisEmbeddingStore store = store(3);
         store.addAll(List.of("t1:a", "t1:b", "t2:c"),
