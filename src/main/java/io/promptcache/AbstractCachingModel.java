@@ -32,6 +32,20 @@ public abstract class AbstractCachingModel {
         return engine.store();
     }
 
+    /**
+     * Reports that an answer served from the cache was wrong. The entry that served it is removed with its
+     * vector; for a semantic hit, the two questions are recorded as a near miss of that tenant and are never
+     * matched again, in either direction, even after either answer is stored again
+     * ({@code promptcache feedback export} writes them as labelled pairs). Counted in the metrics.
+     *
+     * @throws IllegalArgumentException when the outcome was not a hit
+     * @throws RuntimeException         when the store cannot be reached: nothing was changed half-way
+     *                                  that a retry would not finish
+     */
+    public void reportWrong(CacheOutcome outcome) {
+        engine.reportWrong(outcome);
+    }
+
     /** Removes every entry of a tenant (and its vectors). */
     public long invalidateTenant(String tenant) {
         return engine.store().clearTenant(tenant);

@@ -42,6 +42,8 @@ import java.util.concurrent.TimeoutException;
 final class CacheEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(CacheEngine.class);
+    /** Verifier name under which reported near misses are counted in the rejections. */
+    static final String FEEDBACK_VETO = "feedback-veto";
 
     private final CacheStore store;
     private final SemanticIndex index;
@@ -66,6 +68,7 @@ final class CacheEngine {
     private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
     private final CacheAccounting accounting;
     private final PrefixBreakDetector prefixBreaks;
+    private final FreshnessPolicy freshness;
 
     CacheEngine(CachingModelBuilder<?> b) {
         this.store = b.resolveStore();
@@ -85,6 +88,7 @@ final class CacheEngine {
         this.clock = b.clock;
         this.accounting = new CacheAccounting(b.pricing);
         this.prefixBreaks = b.prefixBreakDetector;
+        this.freshness = b.freshness;
         this.guard = new DependencyGuard(metrics, b.retryInterval);
         this.embedderWarm = warmEmbedder();
         if (index != null) {
@@ -117,8 +121,8 @@ final class CacheEngine {
     /** Tenant and user of the calling thread's {@link CacheScope}, or the default tenant. */
     CallContext context() {
         Optional<CacheScope> scope = CacheScope.current();
-        return scope.map(s -> new CallContext(s.tenant(), s.user(), s))
-                .orElseGet(() -> new CallContext(defaultTenant, null, null));
+        return scope.map(s -> new CallContext(s.tenant(), s.user(), s, s.takeControl()))
+                .orElseGet(() -> new CallContext(defaultTenant, null, null, CacheControl.DEFAULT));
     }
 
     /** The request as it will be sent: canonical layout unless turned off. */
@@ -152,6 +156,9 @@ final class CacheEngine {
             return Lookup.bypass(ctx, EnumSet.of(CacheDependency.CACHE));
         }
         Set<CacheDependency> degraded = EnumSet.noneOf(CacheDependency.class);
+        if (ctx.control().noCache()) {
+            return Lookup.miss(ctx, fp, null, degraded, false); // the caller wants the model's answer
+        }
         long deadline = System.nanoTime() + lookupTimeout.toNanos();
 
         // The exact tier needs the store alone: it answers even while the embedder or the vector store is down.
@@ -167,9 +174,9 @@ final class CacheEngine {
             return Lookup.miss(ctx, fp, null, degraded, false); // no store, nothing to serve
         }
         if (exact.get().isPresent()) {
-            return new Lookup(ctx, fp, CacheSource.EXACT, exact.get().get(), null, null, degraded, false);
+            return refreshed(new Lookup(ctx, fp, CacheSource.EXACT, exact.get().get(), null, null, degraded, false));
         }
-        if (index == null || !fp.semanticEligible()) {
+        if (index == null || !fp.semanticEligible() || ctx.control().exactOnly()) {
             return Lookup.miss(ctx, fp, null, degraded, false);
         }
         if (!awaitEmbedder(deadline)) {
@@ -183,7 +190,22 @@ final class CacheEngine {
         SemanticProbe probe = new SemanticProbe();
         Optional<Lookup> semantic = bounded("semantic lookup", deadline, probe.phase, degraded,
                 () -> findSemantic(fp, ctx, probe, degraded));
-        return semantic.orElseGet(() -> Lookup.miss(ctx, fp, probe.embedding, degraded, false));
+        return refreshed(semantic.orElseGet(() -> Lookup.miss(ctx, fp, probe.embedding, degraded, false)));
+    }
+
+    /**
+     * With {@link CacheControl#REFRESH}, the entry that would have answered is removed (its vector with
+     * it) and the call goes to the model, whose answer is stored in its place.
+     */
+    private Lookup refreshed(Lookup lookup) {
+        if (!lookup.hit() || !lookup.context().control().refresh()) {
+            return lookup;
+        }
+        Set<CacheDependency> degraded = EnumSet.noneOf(CacheDependency.class);
+        degraded.addAll(lookup.degraded());
+        bounded("refresh", System.nanoTime() + writeTimeout.toNanos(), new Phase(CacheDependency.STORE), degraded,
+                () -> store.remove(lookup.context().tenant(), lookup.entry().id()));
+        return Lookup.miss(lookup.context(), lookup.fingerprint(), lookup.embedding(), degraded, lookup.warmingUp());
     }
 
     private Lookup findSemantic(RequestFingerprint fp, CallContext ctx, SemanticProbe probe,
@@ -211,7 +233,13 @@ final class CacheEngine {
                 continue;
             }
             probe.phase.set(CacheDependency.STORE);
-            Optional<CacheEntry> entry = store.hit(ctx.tenant(), candidate.entryId());
+            CacheStore.CandidateRead read = store.readCandidate(ctx.tenant(), candidate.entryId(), fp.question(),
+                    candidate.candidate());
+            if (read.vetoed()) {
+                metrics.rejected(FEEDBACK_VETO);
+                continue;
+            }
+            Optional<CacheEntry> entry = read.entry();
             if (entry.isEmpty()) {
                 // Expired, evicted or deleted since it was indexed: forget the vector and look further.
                 metrics.staleCandidate();
@@ -234,12 +262,23 @@ final class CacheEngine {
         if (miss.fingerprint() == null) {
             return Stored.NOT;
         }
+        if (miss.context().control().noStore()) {
+            metrics.notStored("no_store");
+            return Stored.NOT;
+        }
         String why = policy.whyNotCacheable(response);
         if (why != null) {
             metrics.notCacheable();
             LOG.debug("answer not stored: {}", why);
             return Stored.NOT;
         }
+        Duration entryTtl = miss.context().control().ttl().orElse(ttl);
+        FreshnessPolicy.Decision fresh = freshness.decide(miss.fingerprint().question(), response.aiMessage().text(), entryTtl);
+        if (fresh.skip()) {
+            metrics.notStored("time_sensitive");
+            return Stored.NOT;
+        }
+        Duration storeTtl = fresh.ttl();
         RequestFingerprint fp = miss.fingerprint();
         Set<CacheDependency> degraded = EnumSet.noneOf(CacheDependency.class);
         if (!guard.allow(CacheDependency.STORE)) {
@@ -261,7 +300,7 @@ final class CacheEngine {
                     index.remove(entry.tenant(), entry.id()); // re-storing the same request must not leave two vectors
                 }
                 phase.set(CacheDependency.STORE);
-                store.put(entry, ttl);
+                store.put(entry, storeTtl);
                 guard.ok(CacheDependency.STORE);
                 metrics.stored();
                 put.complete(true);
@@ -350,6 +389,25 @@ final class CacheEngine {
         } catch (RuntimeException rejected) {
             draining.set(false); // the pool is full: the next success tries again
         }
+    }
+
+    /**
+     * The application says the answer behind {@code outcome} was wrong: the entry goes (with its vector),
+     * and for a semantic hit the pair of questions is vetoed in that tenant, both ways, for good.
+     *
+     * @throws IllegalArgumentException when the outcome was not served from the cache
+     */
+    void reportWrong(CacheOutcome outcome) {
+        java.util.Objects.requireNonNull(outcome, "outcome");
+        if (!outcome.source().cached() || outcome.entryId() == null) {
+            throw new IllegalArgumentException("only an answer served from the cache can be reported wrong; this one came "
+                    + "from the model (source " + outcome.source().wireName() + ")");
+        }
+        if (outcome.source() == CacheSource.SEMANTIC && outcome.question() != null && outcome.matchedQuestion() != null) {
+            store.recordNearMiss(outcome.tenant(), outcome.question(), outcome.matchedQuestion());
+        }
+        store.remove(outcome.tenant(), outcome.entryId());
+        metrics.wrongReported();
     }
 
     /** Answers waiting for their vector (stored while the embedder or the vector store was down). */
@@ -488,8 +546,8 @@ final class CacheEngine {
         static final Stored NOT = new Stored(false, Set.of());
     }
 
-    /** Tenant, user and scope of one call. */
-    record CallContext(String tenant, String user, CacheScope scope) {
+    /** Tenant, user, scope and cache control of one call. */
+    record CallContext(String tenant, String user, CacheScope scope, CacheControl control) {
     }
 
     /**
@@ -513,9 +571,12 @@ final class CacheEngine {
             return source != null && entry != null;
         }
 
-        /** Single-flight key: identical requests share one model call. */
+        /**
+         * Single-flight key: identical requests share one model call. A call that must not be served from
+         * the cache (no-cache, refresh) does not join another call's answer either.
+         */
         String flightKey() {
-            return fingerprint == null ? null : fingerprint.exactKey();
+            return fingerprint == null || !context.control().mayServe() ? null : fingerprint.exactKey();
         }
     }
 }

@@ -23,6 +23,8 @@ public final class CacheMetrics {
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder staleCandidates = new LongAdder();
     private final Map<String, LongAdder> rejections = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> notStored = new ConcurrentHashMap<>();
+    private final LongAdder wrongReports = new LongAdder();
     private final Map<CacheDependency, State> health = new EnumMap<>(CacheDependency.class);
 
     public CacheMetrics() {
@@ -83,6 +85,15 @@ public final class CacheMetrics {
         notCacheable.increment();
     }
 
+    /** A model answer not stored for a reason other than the policy: {@code no_store}, {@code time_sensitive}. */
+    void notStored(String reason) {
+        notStored.computeIfAbsent(reason, k -> new LongAdder()).increment();
+    }
+
+    void wrongReported() {
+        wrongReports.increment();
+    }
+
     void sharedFlight() {
         sharedFlights.increment();
     }
@@ -106,9 +117,11 @@ public final class CacheMetrics {
     public Snapshot snapshot() {
         Map<String, Long> rej = new TreeMap<>();
         rejections.forEach((k, v) -> rej.put(k, v.sum()));
+        Map<String, Long> skipped = new TreeMap<>();
+        notStored.forEach((k, v) -> skipped.put(k, v.sum()));
         return new Snapshot(requests.sum(), exactHits.sum(), semanticHits.sum(), misses.sum(), stores.sum(),
                 notCacheable.sum(), sharedFlights.sum(), faults.sum(), timeouts.sum(), staleCandidates.sum(),
-                Map.copyOf(rej), Map.copyOf(health()));
+                Map.copyOf(rej), Map.copyOf(health()), Map.copyOf(skipped), wrongReports.sum());
     }
 
     /**
@@ -126,11 +139,15 @@ public final class CacheMetrics {
      * @param staleCandidates semantic candidates whose entry had already gone
      * @param rejections      semantic candidates rejected, by verifier name
      * @param health          the state of each dependency
+     * @param notStored       model answers not stored, by reason: {@code no_store} (the caller's control),
+     *                        {@code time_sensitive} (the freshness policy)
+     * @param wrongReports    answers served from the cache that the application reported wrong
      */
     public record Snapshot(long requests, long exactHits, long semanticHits, long misses, long stores,
                            long notCacheable, long sharedFlights, long faults, long timeouts,
                            long staleCandidates, Map<String, Long> rejections,
-                           Map<CacheDependency, DependencyHealth> health) {
+                           Map<CacheDependency, DependencyHealth> health, Map<String, Long> notStored,
+                           long wrongReports) {
 
         public double hitRatio() {
             return requests == 0 ? 0 : (double) (exactHits + semanticHits) / requests;

@@ -19,6 +19,10 @@ import java.util.Set;
  * @param degradedBy      the dependencies that failed, timed out or were skipped as down during this call;
  *                        empty when the cache worked fully
  * @param warmingUp       true when the semantic tier was skipped because the embedder was still loading
+ * @param control         the cache control that applied to the call
+ * @param tenant          the tenant of the call
+ * @param entryId         the entry that served a hit, or that stored the model's answer; otherwise {@code null}
+ * @param question        the question asked (the last user message); {@code null} when there was none
  */
 public record CacheOutcome(CacheSource source,
                            Double similarity,
@@ -28,10 +32,15 @@ public record CacheOutcome(CacheSource source,
                            boolean stored,
                            boolean sharedFlight,
                            Set<CacheDependency> degradedBy,
-                           boolean warmingUp) {
+                           boolean warmingUp,
+                           CacheControl control,
+                           String tenant,
+                           String entryId,
+                           String question) {
 
     public CacheOutcome {
         degradedBy = degradedBy == null || degradedBy.isEmpty() ? Set.of() : Set.copyOf(degradedBy);
+        control = control == null ? CacheControl.DEFAULT : control;
     }
 
     /** True when a cache fault or the embedder's warm-up was passed over: the cache did less than it could. */
@@ -45,7 +54,12 @@ public record CacheOutcome(CacheSource source,
                 lookup.match() == null ? null : lookup.match().similarity(),
                 lookup.match() == null ? null : lookup.match().candidate(),
                 Duration.ofNanos(System.nanoTime() - startNanos), ProviderCacheUsage.NONE, false, false,
-                lookup.degraded(), lookup.warmingUp());
+                lookup.degraded(), lookup.warmingUp(), lookup.context().control(), lookup.context().tenant(),
+                lookup.entry().id(), question(lookup));
+    }
+
+    private static String question(CacheEngine.Lookup lookup) {
+        return lookup.fingerprint() == null ? null : lookup.fingerprint().question();
     }
 
     /** A call the model answered, or that waited for an identical call in flight ({@code shared}). */
@@ -55,6 +69,8 @@ public record CacheOutcome(CacheSource source,
         degraded.addAll(lookup.degraded());
         degraded.addAll(stored.degraded());
         return new CacheOutcome(CacheSource.LLM, null, null, Duration.ofNanos(System.nanoTime() - startNanos),
-                shared ? ProviderCacheUsage.NONE : usage, stored.stored(), shared, degraded, lookup.warmingUp());
+                shared ? ProviderCacheUsage.NONE : usage, stored.stored(), shared, degraded, lookup.warmingUp(),
+                lookup.context().control(), lookup.context().tenant(),
+                stored.stored() ? lookup.fingerprint().exactKey() : null, question(lookup));
     }
 }

@@ -33,6 +33,8 @@ public final class CacheScope implements AutoCloseable {
     private final String user;
     private final CacheScope previous;
     private final List<CacheOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+    private volatile CacheControl control = CacheControl.DEFAULT;
+    private volatile CacheControl nextCall;
     private boolean closed;
 
     private CacheScope(String tenant, String user, CacheScope previous) {
@@ -75,6 +77,33 @@ public final class CacheScope implements AutoCloseable {
     /** The user, or {@code null}. */
     public String user() {
         return user;
+    }
+
+    /** Applies {@code control} to every later call in this scope. */
+    public CacheScope control(CacheControl control) {
+        this.control = Objects.requireNonNull(control, "control");
+        return this;
+    }
+
+    /** Applies {@code control} to the next call in this scope only (with the scope's own control). */
+    public CacheScope controlNextCall(CacheControl control) {
+        this.nextCall = Objects.requireNonNull(control, "control");
+        return this;
+    }
+
+    /** The control of the scope. */
+    public CacheControl control() {
+        return control;
+    }
+
+    /** The control of the call starting now: the scope's, and the next-call control once. */
+    CacheControl takeControl() {
+        CacheControl once = nextCall;
+        if (once == null) {
+            return control;
+        }
+        nextCall = null;
+        return control.and(once);
     }
 
     /** Outcomes of the calls made inside this scope so far, oldest first. */

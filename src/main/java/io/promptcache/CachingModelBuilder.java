@@ -59,6 +59,7 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
     ProviderPricing pricing = ProviderPricing.DEEPSEEK_CHAT;
     PrefixBreakDetector prefixBreakDetector = PrefixBreakDetector.defaults();
     Duration retryInterval = DEFAULT_RETRY_INTERVAL;
+    FreshnessPolicy freshness = FreshnessPolicy.DO_NOT_STORE;
 
     @SuppressWarnings("unchecked")
     private B self() {
@@ -156,6 +157,16 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
      */
     public B retryInterval(Duration interval) {
         this.retryInterval = positive("retryInterval", interval);
+        return self();
+    }
+
+    /**
+     * What happens to answers that go stale in minutes (questions about today, the time now, the latest
+     * version, prices, weather, news; answers that state the current date or time). Default
+     * {@link FreshnessPolicy#DO_NOT_STORE}.
+     */
+    public B freshness(FreshnessPolicy policy) {
+        this.freshness = Objects.requireNonNull(policy, "freshness");
         return self();
     }
 

@@ -28,7 +28,13 @@ import java.util.concurrent.Callable;
 
 /** {@code promptcache chat}: a multi-turn chat with the demo agent, showing where every answer came from. */
 @Command(name = "chat", mixinStandardHelpOptions = true,
-        description = "Chat with the demo agent through the cache. A blank line starts a new conversation.")
+        description = {"Chat with the demo agent through the cache. A blank line starts a new conversation.",
+                "Lines may start with a command:",
+                "  /refresh QUESTION   ask the model again and replace the cached answer",
+                "  /nocache QUESTION   do not read the cache for this question (the answer is still stored)",
+                "  /nostore QUESTION   never store this answer",
+                "  /wrong              report the last answer, served from the cache, as wrong: its entry is removed",
+                "                      and, for a semantic hit, the two questions are never matched again"})
 public final class ChatCommand implements Callable<Integer> {
 
     /** Keeps the documented field order (the canonical mapper would sort it). */
@@ -77,6 +83,7 @@ public final class ChatCommand implements Callable<Integer> {
     private final Map<String, String> env;
     private final HealthReport health = new HealthReport();
     private int failedTurns;
+    private Turn lastTurn;
 
     public ChatCommand() {
         this(System.out, System.getenv());
@@ -142,22 +149,84 @@ public final class ChatCommand implements Callable<Integer> {
                         out.println("-- new conversation --");
                     }
                 }
+            } else if (question.startsWith("/")) {
+                Command command = Command.parse(question);
+                if (command == null) {
+                    printNote("error", "unknown command '" + question.split("\\s+")[0]
+                            + "'; known: /refresh, /nocache, /nostore QUESTION, /wrong");
+                } else if (command.wrong()) {
+                    reportWrong(agent);
+                } else {
+                    turn++;
+                    askSafely(agent, conversation, turn, command.question(), command.control());
+                }
             } else {
                 turn++;
-                try {
-                    print(ask(agent, conversation, turn, question));
-                } catch (RuntimeException modelFault) {
-                    // The model's own error (the cache never raises one): say it, and go on with the next line.
-                    failedTurns++;
-                    printError(conversation, turn, question, modelFault);
-                }
-                health.report(agent.metrics(), System.err);
+                askSafely(agent, conversation, turn, question, io.promptcache.CacheControl.DEFAULT);
             }
             if (interactive) {
                 out.print("you> ");
                 out.flush();
             }
         }
+    }
+
+    /** A line that starts with a command: a control for its question, or /wrong. */
+    record Command(boolean wrong, io.promptcache.CacheControl control, String question) {
+
+        static Command parse(String line) {
+            String[] parts = line.split("\\s+", 2);
+            String rest = parts.length > 1 ? parts[1].strip() : "";
+            return switch (parts[0]) {
+                case "/wrong" -> rest.isEmpty() ? new Command(true, null, null) : null;
+                case "/refresh" -> rest.isEmpty() ? null : new Command(false, io.promptcache.CacheControl.REFRESH, rest);
+                case "/nocache" -> rest.isEmpty() ? null : new Command(false, io.promptcache.CacheControl.NO_CACHE, rest);
+                case "/nostore" -> rest.isEmpty() ? null : new Command(false, io.promptcache.CacheControl.NO_STORE, rest);
+                default -> null;
+            };
+        }
+    }
+
+    private void reportWrong(DemoAgent agent) throws JsonProcessingException {
+        CacheOutcome served = lastTurn == null ? null : lastTurn.outcomes().stream()
+                .filter(o -> o.source().cached()).reduce((a, b) -> b).orElse(null);
+        if (served == null) {
+            printNote("error", "the last answer came from the model, not from the cache: there is nothing to report");
+            return;
+        }
+        try {
+            agent.cachingModel().reportWrong(served);
+            printNote("wrong", served.source() == CacheSource.SEMANTIC
+                    ? "removed the entry; the two questions are never matched again"
+                    : "removed the entry");
+        } catch (RuntimeException e) {
+            printNote("error", "could not report the answer: " + FaultMessages.describe(e));
+        }
+    }
+
+    private void printNote(String kind, String message) throws JsonProcessingException {
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("command", kind);
+            m.put("message", message);
+            out.println(JSON_LINES.writeValueAsString(m));
+        } else {
+            out.println("  [" + kind + ": " + message + "]");
+        }
+    }
+
+    private void askSafely(DemoAgent agent, int conversation, int turn, String question, io.promptcache.CacheControl control)
+            throws IOException {
+        try {
+            lastTurn = ask(agent, conversation, turn, question, control);
+            print(lastTurn);
+        } catch (RuntimeException modelFault) {
+            // The model's own error (the cache never raises one): say it, and go on with the next line.
+            failedTurns++;
+            lastTurn = null;
+            printError(conversation, turn, question, modelFault);
+        }
+        health.report(agent.metrics(), System.err);
     }
 
     private void printError(int conversation, int turn, String question, RuntimeException error)
@@ -177,9 +246,9 @@ public final class ChatCommand implements Callable<Integer> {
         }
     }
 
-    private Turn ask(DemoAgent agent, int conversation, int turn, String question) {
+    private Turn ask(DemoAgent agent, int conversation, int turn, String question, io.promptcache.CacheControl control) {
         String memoryId = user + "#" + conversation;
-        try (CacheScope scope = CacheScope.open(tenant, user)) {
+        try (CacheScope scope = CacheScope.open(tenant, user).control(control)) {
             long start = System.nanoTime();
             boolean live = stream && !json;
             if (live) {

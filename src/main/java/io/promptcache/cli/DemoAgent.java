@@ -28,6 +28,7 @@ public final class DemoAgent implements AutoCloseable {
     private final DeepSeekSimulator simulator;
     private final CacheMetrics metrics;
     private CacheAccounting accounting;
+    private io.promptcache.AbstractCachingModel model;
     private final Assistant assistant;
     private final StreamingAssistant streamingAssistant;
 
@@ -65,6 +66,7 @@ public final class DemoAgent implements AutoCloseable {
                         .tools(new DemoTools(Clock.systemDefaultZone())).build();
                 DemoAgent agent = new DemoAgent(simulator, metrics, null, assistant);
                 agent.accounting = model.accounting();
+                agent.model = model;
                 return agent;
             }
             CachingChatModel.Builder b = CachingChatModel.builder()
@@ -76,6 +78,7 @@ public final class DemoAgent implements AutoCloseable {
                     .tools(new DemoTools(Clock.systemDefaultZone())).build();
             DemoAgent agent = new DemoAgent(simulator, metrics, assistant, null);
             agent.accounting = model.accounting();
+            agent.model = model;
             return agent;
         } catch (RuntimeException e) {
             if (simulator != null) {
@@ -129,6 +132,11 @@ public final class DemoAgent implements AutoCloseable {
     /** Tokens billed and saved so far, with their cost. */
     public CacheAccounting.Snapshot accounting() {
         return accounting.snapshot();
+    }
+
+    /** The caching model under the agent: reporting wrong answers, the store. */
+    public io.promptcache.AbstractCachingModel cachingModel() {
+        return model;
     }
 
     public CacheMetrics metrics() {

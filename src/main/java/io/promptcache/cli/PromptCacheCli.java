@@ -6,12 +6,19 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code java -jar target/promptcache.jar}. */
 @Command(name = "promptcache", mixinStandardHelpOptions = true, versionProvider = PromptCacheCli.Version.class,
         description = "Exact, semantic and provider-prefix caching for LangChain4j agents.",
-        subcommands = {ChatCommand.class, StatsCommand.class, ClearCommand.class, BenchCommand.class, CalibrateCommand.class})
+        subcommands = {ChatCommand.class, StatsCommand.class, EntriesCommand.class, ClearCommand.class, FeedbackCommand.class,
+                BenchCommand.class, CalibrateCommand.class})
 public final class PromptCacheCli implements Runnable {
 
     public static void main(String[] args) {
         quietLibraryLogging();
-        int code = new CommandLine(new PromptCacheCli()).execute(args);
+        int code = new CommandLine(new PromptCacheCli())
+                // One line a user can act on, not a stack trace: bad input exits 2, anything else 1.
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    System.err.println("promptcache " + cmd.getCommandName() + ": " + FaultMessages.describe(e));
+                    return e instanceof IllegalArgumentException ? 2 : 1;
+                })
+                .execute(args);
         System.exit(code);
     }
 

@@ -7,7 +7,6 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
-import java.util.Locale;
 
 /** {@code --store}, {@code --ttl}, {@code --max-entries}: where the cache lives and how long and large it is. */
 public final class StoreOptions {
@@ -58,22 +57,7 @@ public final class StoreOptions {
     public static final class DurationConverter implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            String v = value.strip().toLowerCase(Locale.ROOT);
-            try {
-                if (v.startsWith("p")) {
-                    return Duration.parse(v.toUpperCase(Locale.ROOT));
-                }
-                long n = Long.parseLong(v.substring(0, v.length() - 1));
-                return switch (v.charAt(v.length() - 1)) {
-                    case 's' -> Duration.ofSeconds(n);
-                    case 'm' -> Duration.ofMinutes(n);
-                    case 'h' -> Duration.ofHours(n);
-                    case 'd' -> Duration.ofDays(n);
-                    default -> throw new IllegalArgumentException();
-                };
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("'" + value + "' is not a duration: use 90s, 30m, 24h, 7d or PT1H");
-            }
+            return io.promptcache.Durations.parse(value);
         }
     }
 }

@@ -149,16 +149,21 @@ final class LocalVectorSearch implements VectorSearch {
     }
 
     private void publish(String op, String id) {
-        Map<String, String> event = new HashMap<>();
-        event.put("op", op);
-        event.put("id", id);
-        event.put("o", origin);
-        jedis.xadd(keys.events(), XAddParams.xAddParams().approximateTrimming().maxLen(EVENT_STREAM_MAX), event);
+        publish(jedis, keys, origin, op, id);
         if (!keyTtl.isZero()) {
             // Our own keys live as long as the entries they describe would.
             jedis.pexpire(keys.events(), keyTtl.toMillis());
             jedis.pexpire(keys.meta(), keyTtl.toMillis());
         }
+    }
+
+    /** Appends an add or delete event to the stream every LOCAL index follows. */
+    static void publish(UnifiedJedis jedis, RedisKeys keys, String origin, String op, String id) {
+        Map<String, String> event = new HashMap<>();
+        event.put("op", op);
+        event.put("id", id);
+        event.put("o", origin);
+        jedis.xadd(keys.events(), XAddParams.xAddParams().approximateTrimming().maxLen(EVENT_STREAM_MAX), event);
     }
 
     /** Loads every vector from Redis; events from before the load are skipped. */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.promptcache.key.CanonicalJson;
 import io.promptcache.store.CacheEntry;
 import io.promptcache.store.CacheStore;
+import io.promptcache.store.EntryPage;
+import io.promptcache.store.NearMiss;
 import io.promptcache.store.RemovalCause;
 import io.promptcache.store.StoreStats;
 import io.promptcache.store.StoredResponse;
@@ -319,6 +321,66 @@ public final class RedisCacheStore implements CacheStore {
     }
 
     @Override
+    public void recordNearMiss(String tenant, String question, String cachedQuestion) {
+        String tag = RedisKeys.tenantTag(tenant);
+        NearMiss miss = new NearMiss(question, cachedQuestion, clock.millis());
+        try {
+            jedis.hset(keys.nearMisses(tag), NearMiss.pairKey(question, cachedQuestion),
+                    CanonicalJson.mapper().writeValueAsString(miss));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("near miss cannot be written as JSON", e);
+        }
+        REGISTER.run(jedis, List.of(bytes(keys.tenants())), List.of(bytes(tag), bytes(tenant), bytes("0")));
+    }
+
+    @Override
+    public CandidateRead readCandidate(String tenant, String entryId, String question, String cachedQuestion) {
+        String tag = RedisKeys.tenantTag(tenant);
+        Response<Boolean> vetoed;
+        Response<List<byte[]>> values;
+        try (AbstractPipeline p = jedis.pipelined()) { // one slot: both keys carry the tenant's tag
+            vetoed = p.hexists(keys.nearMisses(tag), NearMiss.pairKey(question, cachedQuestion));
+            values = p.hmget(bytes(keys.entry(tag, entryId)), READ_FIELD_ARRAY);
+            p.sync();
+        }
+        if (Boolean.TRUE.equals(vetoed.get())) {
+            return new CandidateRead(Optional.empty(), true);
+        }
+        Optional<CacheEntry> entry = decode(entryId, tenant, values.get());
+        long now = clock.millis();
+        entry.ifPresent(e -> hits.record(tag, entryId, now));
+        return new CandidateRead(entry.map(e -> e.touched(now)), false);
+    }
+
+    @Override
+    public boolean isNearMiss(String tenant, String question, String cachedQuestion) {
+        return jedis.hexists(keys.nearMisses(RedisKeys.tenantTag(tenant)), NearMiss.pairKey(question, cachedQuestion));
+    }
+
+    @Override
+    public List<NearMiss> nearMisses(String tenant, int limit) {
+        List<NearMiss> out = new ArrayList<>();
+        String key = keys.nearMisses(RedisKeys.tenantTag(tenant));
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<Map.Entry<String, String>> page = jedis.hscan(key, cursor, new ScanParams().count(500));
+            for (Map.Entry<String, String> e : page.getResult()) {
+                if (out.size() >= limit) {
+                    return out;
+                }
+                try {
+                    out.add(CanonicalJson.mapper().readValue(e.getValue(), NearMiss.class));
+                } catch (JsonProcessingException | RuntimeException corrupt) {
+                    LOG.warn("PromptCache: skipped a near-miss record that could not be read");
+                }
+            }
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        out.sort(java.util.Comparator.comparingLong(NearMiss::reportedAt));
+        return out;
+    }
+
+    @Override
     public long clearTenant(String tenant) {
         hits.flush();
         String tag = RedisKeys.tenantTag(tenant);
@@ -372,6 +434,35 @@ public final class RedisCacheStore implements CacheStore {
         return out;
     }
 
+    @Override
+    public EntryPage page(String tenant, String cursor, int pageSize) {
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("pageSize must be at least 1, was " + pageSize);
+        }
+        hits.flush();
+        String tag = RedisKeys.tenantTag(tenant);
+        ScanResult<Tuple> scan = jedis.zscan(keys.lru(tag), cursor == null ? ScanParams.SCAN_POINTER_START : cursor,
+                new ScanParams().count(pageSize));
+        List<String> ids = scan.getResult().stream().map(Tuple::getElement).toList();
+        List<Response<List<byte[]>>> rows = new ArrayList<>(ids.size());
+        try (AbstractPipeline p = jedis.pipelined()) {
+            for (String id : ids) {
+                rows.add(p.hmget(bytes(keys.entry(tag, id)), READ_FIELD_ARRAY));
+            }
+            p.sync();
+        }
+        List<CacheEntry> out = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            try {
+                decode(ids.get(i), tenant, rows.get(i).get()).ifPresent(out::add);
+            } catch (IllegalStateException corrupt) {
+                LOG.warn("PromptCache: skipped a cache entry that could not be read while listing");
+            }
+        }
+        String next = scan.getCursor();
+        return new EntryPage(out, ScanParams.SCAN_POINTER_START.equals(next) ? null : next);
+    }
+
     /** Entry ids of a tenant from its LRU index, with ZSCAN. */
     List<String> ids(String tag, int limit) {
         List<String> out = new ArrayList<>();
@@ -392,12 +483,25 @@ public final class RedisCacheStore implements CacheStore {
 
     @Override
     public List<String> tenants() {
+        return registered(this::hasEntries);
+    }
+
+    /** Tenants with reported near misses, whether or not they still hold entries. */
+    public List<String> tenantsWithFeedback() {
+        return registered(tag -> jedis.exists(keys.nearMisses(tag)));
+    }
+
+    private boolean hasEntries(String tag) {
+        return jedis.exists(keys.lru(tag));
+    }
+
+    private List<String> registered(java.util.function.Predicate<String> byTag) {
         List<String> out = new ArrayList<>();
         String cursor = ScanParams.SCAN_POINTER_START;
         do {
             ScanResult<Map.Entry<String, String>> page = jedis.hscan(keys.tenants(), cursor, new ScanParams().count(500));
             for (Map.Entry<String, String> e : page.getResult()) {
-                if (jedis.exists(keys.lru(e.getKey()))) {
+                if (byTag.test(e.getKey())) {
                     out.add(e.getValue());
                 }
             }

@@ -329,6 +329,17 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
         return null;
     }
 
+    /**
+     * Tells every JVM's LOCAL index that an entry removed by someone else (an operator's {@code clear})
+     * is gone, so its vector leaves memory now rather than at the next sweep. A prefix without an event
+     * stream has no LOCAL index to tell.
+     */
+    public static void announceRemoval(UnifiedJedis jedis, RedisKeys keys, String tenant, String entryId) {
+        if (jedis.exists(keys.events())) {
+            LocalVectorSearch.publish(jedis, keys, "operator", "del", SemanticIndex.embeddingId(tenant, entryId));
+        }
+    }
+
     static Metadata metadata(String json) {
         try {
             return Metadata.from(CanonicalJson.mapper().readValue(json, new TypeReference<Map<String, Object>>() { }));

@@ -64,6 +64,11 @@ public final class RedisKeys {
         return prefix + ":exp:{" + tag + "}";
     }
 
+    /** HASH of a tenant's reported near misses: pair hash → JSON of the two questions. */
+    public String nearMisses(String tag) {
+        return prefix + ":nm:{" + tag + "}";
+    }
+
     public String tenants() {
         return prefix + ":tenants";
     }

@@ -36,10 +36,45 @@ public interface CacheStore extends AutoCloseable {
     /** Up to {@code limit} entries of a tenant, in no particular order. */
     List<CacheEntry> list(String tenant, int limit);
 
+    /**
+     * One page of a tenant's entries (metadata included, vectors left out), so a large store can be
+     * walked without loading it: start with a {@code null} cursor and pass each page's
+     * {@link EntryPage#nextCursor()} until it is {@code null}. An entry written or removed meanwhile may
+     * or may not be seen; none is seen twice.
+     */
+    EntryPage page(String tenant, String cursor, int pageSize);
+
     /** Tenants that hold entries. */
     List<String> tenants();
 
     StoreStats stats(String tenant);
+
+    /**
+     * Records that {@code question} must never be answered with the answer to {@code cachedQuestion} in
+     * this tenant, nor the other way round: a near miss an application reported. It outlives the entries.
+     */
+    void recordNearMiss(String tenant, String question, String cachedQuestion);
+
+    /** True when the pair, in either order, was reported as a near miss in this tenant. */
+    boolean isNearMiss(String tenant, String question, String cachedQuestion);
+
+    /**
+     * Serves a semantic candidate: the entry, counted as a hit, unless the pair was reported as a near
+     * miss ({@code vetoed}, nothing counted). One round trip in a remote store.
+     */
+    default CandidateRead readCandidate(String tenant, String entryId, String question, String cachedQuestion) {
+        if (isNearMiss(tenant, question, cachedQuestion)) {
+            return new CandidateRead(Optional.empty(), true);
+        }
+        return new CandidateRead(hit(tenant, entryId), false);
+    }
+
+    /** What {@link #readCandidate} found: the entry (empty when it is gone or vetoed), and whether a veto applied. */
+    record CandidateRead(Optional<CacheEntry> entry, boolean vetoed) {
+    }
+
+    /** Up to {@code limit} reported near misses of a tenant. */
+    List<NearMiss> nearMisses(String tenant, int limit);
 
     /** Registers a listener told of every entry that leaves the store. */
     void addRemovalListener(RemovalListener listener);

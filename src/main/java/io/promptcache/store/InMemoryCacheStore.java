@@ -26,6 +26,7 @@ public final class InMemoryCacheStore implements CacheStore {
     private final Clock clock;
     private final Map<String, TenantEntries> tenants = new ConcurrentHashMap<>();
     private final List<RemovalListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, Map<String, NearMiss>> nearMisses = new ConcurrentHashMap<>();
 
     private InMemoryCacheStore(Builder builder) {
         this.maxEntriesPerTenant = builder.maxEntriesPerTenant;
@@ -105,6 +106,61 @@ public final class InMemoryCacheStore implements CacheStore {
         }
         expired.forEach(id -> notifyRemoval(entry.tenant(), id, RemovalCause.EXPIRED));
         evicted.forEach(id -> notifyRemoval(entry.tenant(), id, RemovalCause.EVICTED));
+    }
+
+    @Override
+    public EntryPage page(String tenant, String cursor, int pageSize) {
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("pageSize must be at least 1, was " + pageSize);
+        }
+        int offset;
+        try {
+            offset = cursor == null ? 0 : Integer.parseInt(cursor);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a cursor of this store: " + cursor);
+        }
+        TenantEntries t = tenants.get(tenant);
+        if (t == null) {
+            return new EntryPage(List.of(), null);
+        }
+        long now = clock.millis();
+        List<CacheEntry> out = new ArrayList<>();
+        int seen = 0;
+        boolean more;
+        synchronized (t) {
+            Iterator<CacheEntry> it = t.map.values().iterator(); // iteration does not reorder an access-ordered map
+            while (it.hasNext() && seen < offset) {
+                it.next();
+                seen++;
+            }
+            while (it.hasNext() && out.size() < pageSize) {
+                CacheEntry e = it.next();
+                seen++;
+                if (!e.expiredAt(now)) {
+                    out.add(e);
+                }
+            }
+            more = it.hasNext();
+        }
+        return new EntryPage(out, more ? Integer.toString(seen) : null);
+    }
+
+    @Override
+    public void recordNearMiss(String tenant, String question, String cachedQuestion) {
+        nearMisses.computeIfAbsent(tenant, k -> new ConcurrentHashMap<>())
+                .put(NearMiss.pairKey(question, cachedQuestion), new NearMiss(question, cachedQuestion, clock.millis()));
+    }
+
+    @Override
+    public boolean isNearMiss(String tenant, String question, String cachedQuestion) {
+        Map<String, NearMiss> t = nearMisses.get(tenant);
+        return t != null && t.containsKey(NearMiss.pairKey(question, cachedQuestion));
+    }
+
+    @Override
+    public List<NearMiss> nearMisses(String tenant, int limit) {
+        Map<String, NearMiss> t = nearMisses.getOrDefault(tenant, Map.of());
+        return t.values().stream().sorted(java.util.Comparator.comparingLong(NearMiss::reportedAt)).limit(limit).toList();
     }
 
     @Override

@@ -80,6 +80,26 @@ public final class FaultyStore implements CacheStore {
     }
 
     @Override
+    public void recordNearMiss(String tenant, String question, String cachedQuestion) {
+        fail();
+    }
+
+    @Override
+    public boolean isNearMiss(String tenant, String question, String cachedQuestion) {
+        return fail();
+    }
+
+    @Override
+    public List<io.promptcache.store.NearMiss> nearMisses(String tenant, int limit) {
+        return fail();
+    }
+
+    @Override
+    public io.promptcache.store.EntryPage page(String tenant, String cursor, int pageSize) {
+        return fail();
+    }
+
+    @Override
     public void addRemovalListener(RemovalListener listener) {
         // a store that is down at start still accepts listeners
     }
