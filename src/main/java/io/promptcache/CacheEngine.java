@@ -69,6 +69,8 @@ final class CacheEngine {
     private final CacheAccounting accounting;
     private final PrefixBreakDetector prefixBreaks;
     private final FreshnessPolicy freshness;
+    private final TtlMode ttlMode;
+    private final Duration maxAge;
 
     CacheEngine(CachingModelBuilder<?> b) {
         this.store = b.resolveStore();
@@ -89,6 +91,8 @@ final class CacheEngine {
         this.accounting = new CacheAccounting(b.pricing);
         this.prefixBreaks = b.prefixBreakDetector;
         this.freshness = b.freshness;
+        this.ttlMode = b.ttlMode;
+        this.maxAge = b.maxAge;
         this.guard = new DependencyGuard(metrics, b.retryInterval);
         this.embedderWarm = warmEmbedder();
         if (index != null) {
@@ -191,6 +195,33 @@ final class CacheEngine {
         Optional<Lookup> semantic = bounded("semantic lookup", deadline, probe.phase, degraded,
                 () -> findSemantic(fp, ctx, probe, degraded));
         return refreshed(semantic.orElseGet(() -> Lookup.miss(ctx, fp, probe.embedding, degraded, false)));
+    }
+
+    /**
+     * A sliding TTL moves a served entry's expiry to a TTL from now, never past its maximum age. Written in
+     * the background, and only when it moves by a tenth of the TTL or more: a popular entry costs about ten
+     * writes per TTL, not one per hit.
+     */
+    void slide(Lookup hit) {
+        if (ttlMode != TtlMode.SLIDING || ttl.isZero() || hit.entry().expiresAt() == 0) {
+            return;
+        }
+        CacheEntry e = hit.entry();
+        long target = Math.min(clock.millis() + ttl.toMillis(), e.createdAt() + maxAge.toMillis());
+        if (target - e.expiresAt() < ttl.toMillis() / 10) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    store.extend(hit.context().tenant(), e.id(), target);
+                } catch (RuntimeException ex) {
+                    faults.fault("sliding ttl", ex);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            faults.fault("sliding ttl", rejected); // the pool is full: this hit does not slide
+        }
     }
 
     /**

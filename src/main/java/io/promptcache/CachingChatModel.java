@@ -52,6 +52,7 @@ public final class CachingChatModel extends AbstractCachingModel implements Chat
             ChatResponse cached = CachedResponses.toChatResponse(lookup, engine);
             if (cached != null) {
                 engine.metrics().hit(lookup.source());
+                engine.slide(lookup);
                 engine.report(ctx, CacheOutcome.hit(lookup, start), cached);
                 return cached;
             }

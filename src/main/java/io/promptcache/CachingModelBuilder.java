@@ -36,6 +36,7 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
     public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofMillis(250);
     public static final String DEFAULT_TENANT = "default";
     public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(7);
 
     EmbeddingModel embeddingModel;
     EmbeddingStore<TextSegment> embeddingStore;
@@ -60,6 +61,8 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
     PrefixBreakDetector prefixBreakDetector = PrefixBreakDetector.defaults();
     Duration retryInterval = DEFAULT_RETRY_INTERVAL;
     FreshnessPolicy freshness = FreshnessPolicy.DO_NOT_STORE;
+    TtlMode ttlMode = TtlMode.FIXED;
+    Duration maxAge = DEFAULT_MAX_AGE;
 
     @SuppressWarnings("unchecked")
     private B self() {
@@ -142,6 +145,21 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
             throw new IllegalArgumentException("ttl must not be negative");
         }
         this.ttl = ttl;
+        return self();
+    }
+
+    /**
+     * Whether the TTL counts from creation ({@link TtlMode#FIXED}, the default) or from the last hit
+     * ({@link TtlMode#SLIDING}, capped by {@link #maxAge}).
+     */
+    public B ttlMode(TtlMode mode) {
+        this.ttlMode = Objects.requireNonNull(mode, "ttlMode");
+        return self();
+    }
+
+    /** The oldest a sliding entry may get, however often it is hit; default 7 days. */
+    public B maxAge(Duration maxAge) {
+        this.maxAge = positive("maxAge", maxAge);
         return self();
     }
 

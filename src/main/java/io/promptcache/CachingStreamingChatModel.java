@@ -63,6 +63,7 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
             ChatResponse cached = CachedResponses.toChatResponse(lookup, engine);
             if (cached != null) {
                 engine.metrics().hit(lookup.source());
+                engine.slide(lookup);
                 replay(cached, handler, () -> engine.report(ctx, CacheOutcome.hit(lookup, start), cached));
                 return;
             }

@@ -49,7 +49,15 @@ public final class ClearCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print what would be removed, and remove nothing.")
     boolean dryRun;
 
-    private final PrintStream out = System.out;
+    private final PrintStream out;
+
+    public ClearCommand() {
+        this(System.out);
+    }
+
+    ClearCommand(PrintStream out) {
+        this.out = out;
+    }
 
     @Override
     public Integer call() {

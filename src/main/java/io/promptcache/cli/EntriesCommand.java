@@ -43,7 +43,15 @@ public final class EntriesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per entry.")
     boolean json;
 
-    private final PrintStream out = System.out;
+    private final PrintStream out;
+
+    public EntriesCommand() {
+        this(System.out);
+    }
+
+    EntriesCommand(PrintStream out) {
+        this.out = out;
+    }
 
     /** One listed entry. */
     record Row(String tenant, String id, String question, long hits, long createdAt, long lastAccessAt, long expiresAt,

@@ -31,7 +31,15 @@ public final class FeedbackCommand implements Runnable {
         @Option(names = "--tenant", paramLabel = "ID", description = "Only this tenant (default: every tenant).")
         String tenant;
 
-        private final PrintStream out = System.out;
+        private final PrintStream out;
+
+        public Export() {
+            this(System.out);
+        }
+
+        Export(PrintStream out) {
+            this.out = out;
+        }
 
         @Override
         public Integer call() {

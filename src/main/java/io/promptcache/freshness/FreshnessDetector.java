@@ -18,7 +18,7 @@ public final class FreshnessDetector {
                     + "几点|星期几|周几|几号|几月几日|日期|多少钱|价格|报价|票房|排行榜|限行|航班动态|路况");
 
     private static final Pattern EN_QUESTION = Pattern.compile(
-            "\\b(today|today's|tonight|tomorrow|yesterday|now|right now|currently|latest|newest|this week|this month|"
+            "\\b(today|today's|tonight|tomorrow|yesterday|now|right now|current|currently|latest|newest|this week|this month|"
                     + "this year|recent|recently|price|prices|cost now|stock|stocks|share price|exchange rate|weather|"
                     + "forecast|temperature|news|headlines|score|scores|breaking|live|trending|what time|what day|"
                     + "what date|time is it|date is it|up to date|up-to-date)\\b",

@@ -134,6 +134,25 @@ public final class RedisCacheStore implements CacheStore {
             return redis.call('DEL', KEYS[1])
             """);
 
+    private static final LuaScript EXTEND = new LuaScript("""
+            -- KEYS: entry, lru, exp   ARGV: expires at (ms), id
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              return 0
+            end
+            local at = tonumber(ARGV[1])
+            redis.call('PEXPIREAT', KEYS[1], at)
+            redis.call('HSET', KEYS[1], 'x', ARGV[1])
+            redis.call('ZADD', KEYS[3], 'XX', at, ARGV[2])
+            -- the indexes outlive every entry they list
+            for i = 2, 3 do
+              local left = redis.call('PTTL', KEYS[i])
+              if left >= 0 then
+                redis.call('PEXPIREAT', KEYS[i], math.max(at, redis.call('TIME')[1] * 1000 + left))
+              end
+            end
+            return 1
+            """);
+
     private static final LuaScript CLEAN = new LuaScript("""
             -- KEYS: lru, exp   ARGV: now
             local gone = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
@@ -378,6 +397,14 @@ public final class RedisCacheStore implements CacheStore {
         } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
         out.sort(java.util.Comparator.comparingLong(NearMiss::reportedAt));
         return out;
+    }
+
+    @Override
+    public boolean extend(String tenant, String entryId, long expiresAtMillis) {
+        String tag = RedisKeys.tenantTag(tenant);
+        Object n = EXTEND.run(jedis, List.of(bytes(keys.entry(tag, entryId)), bytes(keys.lru(tag)), bytes(keys.exp(tag))),
+                List.of(bytes(Long.toString(expiresAtMillis)), bytes(entryId)));
+        return n instanceof Long l && l > 0;
     }
 
     @Override

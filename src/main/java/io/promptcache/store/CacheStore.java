@@ -27,6 +27,12 @@ public interface CacheStore extends AutoCloseable {
 
     boolean remove(String tenant, String entryId);
 
+    /**
+     * Moves an entry's expiry to {@code expiresAtMillis} (a sliding TTL); false when the entry is gone.
+     * Never brings back an entry that has expired.
+     */
+    boolean extend(String tenant, String entryId, long expiresAtMillis);
+
     /** Removes every entry of a tenant; returns how many went. */
     long clearTenant(String tenant);
 

@@ -109,6 +109,25 @@ public final class InMemoryCacheStore implements CacheStore {
     }
 
     @Override
+    public boolean extend(String tenant, String entryId, long expiresAtMillis) {
+        TenantEntries t = tenants.get(tenant);
+        if (t == null) {
+            return false;
+        }
+        long now = clock.millis();
+        synchronized (t) {
+            CacheEntry e = t.map.get(entryId);
+            if (e == null || e.expiredAt(now)) {
+                return false;
+            }
+            // put() on an access-ordered map would count as a use; replace in place instead.
+            t.map.replace(entryId, new CacheEntry(e.id(), e.tenant(), e.scopeKey(), e.question(), e.response(), e.embedding(),
+                    e.createdAt(), e.lastAccessAt(), e.hitCount(), expiresAtMillis));
+            return true;
+        }
+    }
+
+    @Override
     public EntryPage page(String tenant, String cursor, int pageSize) {
         if (pageSize < 1) {
             throw new IllegalArgumentException("pageSize must be at least 1, was " + pageSize);

@@ -55,6 +55,11 @@ public final class FaultyStore implements CacheStore {
     }
 
     @Override
+    public boolean extend(String tenant, String entryId, long expiresAtMillis) {
+        return fail();
+    }
+
+    @Override
     public long clearTenant(String tenant) {
         return fail();
     }
