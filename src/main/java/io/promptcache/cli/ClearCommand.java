@@ -90,9 +90,17 @@ public final class ClearCommand implements Callable<Integer> {
             for (CacheEntry e : matching) {
                 if (dryRun) {
                     out.printf("would remove %s %s %s%n", e.tenant(), e.id(), e.question() == null ? "" : e.question());
-                } else if (cache.remove(e.tenant(), e.id())) {
-                    RedisEmbeddingStore.announceRemoval(cache.client(), cache.keys(), e.tenant(), e.id());
-                    removed++;
+                    continue;
+                }
+                try {
+                    if (cache.remove(e.tenant(), e.id())) {
+                        RedisEmbeddingStore.announceRemoval(cache.client(), cache.keys(), e.tenant(), e.id());
+                        removed++;
+                    }
+                } catch (RuntimeException fault) {
+                    // Say exactly how far it got: running the same command again finishes the job.
+                    throw new IllegalStateException("removed " + removed + " of " + matching.size()
+                            + " matching entries, then Redis failed (" + FaultMessages.describe(fault) + "); run it again", fault);
                 }
             }
             out.printf(dryRun ? "would remove %d entries%n" : "removed %d entries%n", dryRun ? matching.size() : removed);

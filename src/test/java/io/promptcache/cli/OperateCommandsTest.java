@@ -167,6 +167,16 @@ class OperateCommandsTest {
         run(new ClearCommand(to(otherModel)), "--model", "gpt-4o");
         assertTrue(otherModel.toString(StandardCharsets.UTF_8).contains("removed 0 entries"));
 
+        ByteArrayOutputStream entries = new ByteArrayOutputStream();
+        runRaw(new EntriesCommand(to(entries)), "--json", "--tenant", "ops", "--store", store, "--key-prefix", prefix);
+        String firstId = new Run(0, entries.toString(StandardCharsets.UTF_8)).json().get(0).get("id").asText();
+        ByteArrayOutputStream oneEntry = new ByteArrayOutputStream();
+        run(new ClearCommand(to(oneEntry)), "--tenant", "ops", "--entry", firstId);
+        assertTrue(oneEntry.toString(StandardCharsets.UTF_8).contains("removed 1 entries"));
+        awaitTrue(() -> other.embeddingStore().localSize() == 1);
+        ask(model, "什么是大模型？");
+        ask(model, "什么是知识图谱？");
+
         ByteArrayOutputStream byModel = new ByteArrayOutputStream();
         run(new ClearCommand(to(byModel)), "--model", "deepseek-chat", "--tenant", "ops");
         assertTrue(byModel.toString(StandardCharsets.UTF_8).contains("removed 2 entries"), byModel.toString(StandardCharsets.UTF_8));
