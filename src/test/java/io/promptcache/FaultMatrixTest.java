@@ -11,6 +11,7 @@ import io.promptcache.deepseek.DeepSeekSimulator;
 import io.promptcache.embedding.EmbeddingModels;
 import io.promptcache.redis.RedisCache;
 import io.promptcache.redis.RedisConfig;
+import io.promptcache.testing.Await;
 import io.promptcache.testing.CollectingHandler;
 import io.promptcache.testing.FakeOllama;
 import io.promptcache.testing.RedisProcess;
@@ -178,18 +179,11 @@ class FaultMatrixTest {
     }
 
     static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        awaitTrue(condition, () -> what);
+        Await.until(condition, what);
     }
 
     static void awaitTrue(BooleanSupplier condition, java.util.function.Supplier<String> what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        fail("not within 15 s: " + what.get());
+        Await.until(condition, what);
     }
 
     /** One call: its answer or error, what the cache did, and what the cache added to the model's time. */

@@ -10,6 +10,7 @@ import io.promptcache.store.CacheStore;
 import io.promptcache.store.InMemoryCacheStore;
 import io.promptcache.store.NearMiss;
 import io.promptcache.testing.CollectingHandler;
+import io.promptcache.testing.MovableClock;
 import io.promptcache.testing.SimulatedDeepSeek;
 import io.promptcache.testing.TestRedis;
 import org.junit.jupiter.api.AfterEach;
@@ -20,10 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -236,26 +234,6 @@ class OperationsTest {
         CachingChatModel ignoring = cache("memory").freshness(FreshnessPolicy.IGNORE).build();
         call(ignoring, "最新的iPhone是哪一款？");
         assertEquals(CacheSource.EXACT, call(ignoring, "最新的iPhone是哪一款？").source());
-    }
-
-    /** A clock a test moves by hand. */
-    static final class MovableClock extends Clock {
-        volatile long millis = 1_000_000_000L;
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
     }
 
     @Test

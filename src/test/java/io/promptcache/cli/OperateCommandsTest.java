@@ -10,6 +10,7 @@ import io.promptcache.CacheSource;
 import io.promptcache.CachingChatModel;
 import io.promptcache.quality.LabelledPair;
 import io.promptcache.redis.RedisCache;
+import io.promptcache.testing.Await;
 import io.promptcache.testing.SimulatedDeepSeek;
 import io.promptcache.testing.TestRedis;
 import org.junit.jupiter.api.AfterEach;
@@ -158,7 +159,7 @@ class OperateCommandsTest {
         closing.add(other);
         ask(model, "什么是大模型？");
         ask(model, "什么是知识图谱？");
-        awaitTrue(() -> other.embeddingStore().localSize() == 2);
+        Await.until(() -> other.embeddingStore().localSize() == 2);
 
         ByteArrayOutputStream none = new ByteArrayOutputStream();
         run(new ClearCommand(to(none)), "--older-than", "1h");
@@ -173,25 +174,15 @@ class OperateCommandsTest {
         ByteArrayOutputStream oneEntry = new ByteArrayOutputStream();
         run(new ClearCommand(to(oneEntry)), "--tenant", "ops", "--entry", firstId);
         assertTrue(oneEntry.toString(StandardCharsets.UTF_8).contains("removed 1 entries"));
-        awaitTrue(() -> other.embeddingStore().localSize() == 1);
+        Await.until(() -> other.embeddingStore().localSize() == 1);
         ask(model, "什么是大模型？");
         ask(model, "什么是知识图谱？");
 
         ByteArrayOutputStream byModel = new ByteArrayOutputStream();
         run(new ClearCommand(to(byModel)), "--model", "deepseek-chat", "--tenant", "ops");
         assertTrue(byModel.toString(StandardCharsets.UTF_8).contains("removed 2 entries"), byModel.toString(StandardCharsets.UTF_8));
-        awaitTrue(() -> other.embeddingStore().localSize() == 0);
+        Await.until(() -> other.embeddingStore().localSize() == 0);
         assertEquals(CacheSource.LLM, ask(model, "什么是大模型？"));
-    }
-
-    static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 10 s");
-            }
-            Thread.sleep(50);
-        }
     }
 
     CachingChatModel model() {

@@ -177,12 +177,6 @@ class RedisEmbeddingStoreTest {
     }
 
     static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            Thread.sleep(20);
-        }
+        io.promptcache.testing.Await.until(condition);
     }
 }

@@ -1,5 +1,7 @@
 package io.promptcache.store;
 
+import io.promptcache.testing.MovableClock;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -14,25 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class InMemoryCacheStoreTest {
-
-    static final class MovableClock extends Clock {
-        long millis = 1_000_000;
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-    }
 
     static CacheEntry entry(String tenant, String id, long now) {
         return new CacheEntry(id, tenant, "scope", "q-" + id,
