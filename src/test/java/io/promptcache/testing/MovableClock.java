@@ -8,7 +8,7 @@ import java.time.ZoneOffset;
 /** A clock a test moves by hand: TTLs and timestamps without waiting. */
 public final class MovableClock extends Clock {
 
-    public volatile long millis = 1_000_000_000L;
+    public volatile long millis = 1_000_000;
 
     @Override
     public ZoneOffset getZone() {
