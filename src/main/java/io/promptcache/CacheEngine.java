@@ -21,8 +21,11 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -70,6 +73,8 @@ final class CacheEngine {
     private final PrefixBreakDetector prefixBreaks;
     private final FreshnessPolicy freshness;
     private final TtlMode ttlMode;
+    private final boolean canonicalConversations;
+    private final RecentTurns recentTurns = new RecentTurns(10_000);
     private final Duration maxAge;
 
     CacheEngine(CachingModelBuilder<?> b) {
@@ -92,6 +97,7 @@ final class CacheEngine {
         this.prefixBreaks = b.prefixBreakDetector;
         this.freshness = b.freshness;
         this.ttlMode = b.ttlMode;
+        this.canonicalConversations = b.canonicalConversations;
         this.maxAge = b.maxAge;
         this.guard = new DependencyGuard(metrics, b.retryInterval);
         this.embedderWarm = warmEmbedder();
@@ -151,9 +157,9 @@ final class CacheEngine {
                 faults.fault("prefix check", e);
             }
         }
-        RequestFingerprint fp;
+        RequestFingerprint literal;
         try {
-            fp = RequestFingerprint.of(request, ctx.tenant(), perUserIsolation ? ctx.user() : null);
+            literal = RequestFingerprint.of(request, ctx.tenant(), perUserIsolation ? ctx.user() : null);
         } catch (RuntimeException e) {
             metrics.fault();
             faults.fault("fingerprint", e);
@@ -161,24 +167,21 @@ final class CacheEngine {
         }
         Set<CacheDependency> degraded = EnumSet.noneOf(CacheDependency.class);
         if (ctx.control().noCache()) {
-            return Lookup.miss(ctx, fp, null, degraded, false); // the caller wants the model's answer
+            return Lookup.miss(ctx, literal, null, degraded, false); // the caller wants the model's answer
         }
         long deadline = System.nanoTime() + lookupTimeout.toNanos();
 
         // The exact tier needs the store alone: it answers even while the embedder or the vector store is down.
         Phase exactPhase = new Phase(CacheDependency.STORE);
-        Optional<Optional<CacheEntry>> exact = guard.allow(CacheDependency.STORE)
-                ? bounded("exact lookup", deadline, exactPhase, degraded, () -> {
-                    Optional<CacheEntry> e = store.hit(ctx.tenant(), fp.exactKey());
-                    guard.ok(CacheDependency.STORE);
-                    return e;
-                })
+        Optional<ExactStep> exact = guard.allow(CacheDependency.STORE)
+                ? bounded("exact lookup", deadline, exactPhase, degraded, () -> exactStep(request, literal, ctx))
                 : skipped(CacheDependency.STORE, degraded);
         if (exact.isEmpty()) {
-            return Lookup.miss(ctx, fp, null, degraded, false); // no store, nothing to serve
+            return Lookup.miss(ctx, literal, null, degraded, false); // no store, nothing to serve
         }
-        if (exact.get().isPresent()) {
-            return refreshed(new Lookup(ctx, fp, CacheSource.EXACT, exact.get().get(), null, null, degraded, false));
+        RequestFingerprint fp = exact.get().fingerprint();
+        if (exact.get().entry().isPresent()) {
+            return refreshed(new Lookup(ctx, fp, CacheSource.EXACT, exact.get().entry().get(), null, null, degraded, false));
         }
         if (index == null || !fp.semanticEligible() || ctx.control().exactOnly()) {
             return Lookup.miss(ctx, fp, null, degraded, false);
@@ -239,6 +242,70 @@ final class CacheEngine {
         return Lookup.miss(lookup.context(), lookup.fingerprint(), lookup.embedding(), degraded, lookup.warmingUp());
     }
 
+    /**
+     * The exact lookup, and the request's canonical form: earlier questions whose answers the cache served
+     * for an equivalent question are keyed as that question, so a follow-up after a paraphrased opening
+     * finds the entries of the conversation it is equivalent to (docs/architecture.md). The canonical
+     * questions come with the exact read in one round trip; a second read is needed only when a turn was
+     * canonicalised and the literal request had no entry.
+     */
+    private ExactStep exactStep(ChatRequest request, RequestFingerprint literal, CallContext ctx) {
+        Map<Integer, String> canonical = new HashMap<>();
+        List<RequestFingerprint.Turn> unknown = new ArrayList<>();
+        if (canonicalConversations) {
+            for (RequestFingerprint.Turn turn : literal.turns()) {
+                String known = recentTurns.get(ctx.tenant(), turn.key());
+                if (known != null) {
+                    canonical.put(turn.userIndex(), known);
+                } else {
+                    unknown.add(turn);
+                }
+            }
+        }
+        CacheStore.ExactRead read = store.hitWithTurns(ctx.tenant(), literal.exactKey(),
+                unknown.stream().map(RequestFingerprint.Turn::key).toList());
+        guard.ok(CacheDependency.STORE);
+        for (int i = 0; i < read.canonicalQuestions().size(); i++) {
+            String q = read.canonicalQuestions().get(i);
+            if (q != null) {
+                canonical.put(unknown.get(i).userIndex(), q);
+            }
+        }
+        if (canonical.isEmpty() || read.entry().isPresent()) {
+            return new ExactStep(literal, read.entry());
+        }
+        RequestFingerprint keyed = RequestFingerprint.of(request, ctx.tenant(), perUserIsolation ? ctx.user() : null, canonical);
+        return new ExactStep(keyed, store.hit(ctx.tenant(), keyed.exactKey()));
+    }
+
+    private record ExactStep(RequestFingerprint fingerprint, Optional<CacheEntry> entry) {
+    }
+
+    /**
+     * After a semantic hit, remembers that this question, in this literal context, was answered as the
+     * stored question: the conversation's next requests are keyed as that question's. In this JVM at once
+     * (the next request may come at once), in the store in the background.
+     */
+    private void rememberCanonicalTurn(RequestFingerprint fp, CallContext ctx, CacheEntry served) {
+        if (!canonicalConversations || fp.questionJson() == null || served.question() == null
+                || served.question().equals(fp.question()) || served.response().text() == null) {
+            return;
+        }
+        String key = fp.turnKey(served.response().text());
+        recentTurns.put(ctx.tenant(), key, served.question());
+        try {
+            executor.execute(() -> {
+                try {
+                    store.recordCanonicalTurn(ctx.tenant(), key, served.question(), ttl);
+                } catch (RuntimeException e) {
+                    faults.fault("canonical turn", e);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            faults.fault("canonical turn", rejected); // this JVM still knows it
+        }
+    }
+
     private Lookup findSemantic(RequestFingerprint fp, CallContext ctx, SemanticProbe probe,
                                 Set<CacheDependency> degraded) {
         Embedding embedding = index.embed(fp.question());
@@ -278,6 +345,7 @@ final class CacheEngine {
                 index.remove(ctx.tenant(), candidate.entryId());
                 continue;
             }
+            rememberCanonicalTurn(fp, ctx, entry.get());
             return new Lookup(ctx, fp, CacheSource.SEMANTIC, entry.get(), candidate, embedding, Set.of(), false);
         }
         return Lookup.miss(ctx, fp, embedding, Set.of(), false);

@@ -62,6 +62,7 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
     Duration retryInterval = DEFAULT_RETRY_INTERVAL;
     FreshnessPolicy freshness = FreshnessPolicy.DO_NOT_STORE;
     TtlMode ttlMode = TtlMode.FIXED;
+    boolean canonicalConversations = true;
     Duration maxAge = DEFAULT_MAX_AGE;
 
     @SuppressWarnings("unchecked")
@@ -129,6 +130,16 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
     /** When on, users of one tenant never share entries, not even first-turn answers. Off by default. */
     public B perUserIsolation(boolean on) {
         this.perUserIsolation = on;
+        return self();
+    }
+
+    /**
+     * When an earlier turn was answered from the cache for an equivalent question, key the conversation as
+     * the one that produced that answer, so its follow-ups can hit too. On by default; see
+     * docs/architecture.md for why this is safe.
+     */
+    public B canonicalConversations(boolean on) {
+        this.canonicalConversations = on;
         return self();
     }
 

@@ -219,7 +219,11 @@ public final class RedisCacheStore implements CacheStore {
     @Override
     public Optional<CacheEntry> hit(String tenant, String entryId) {
         String tag = RedisKeys.tenantTag(tenant);
-        List<byte[]> values = jedis.hmget(bytes(keys.entry(tag, entryId)), READ_FIELD_ARRAY);
+        return served(tenant, entryId, jedis.hmget(bytes(keys.entry(tag, entryId)), READ_FIELD_ARRAY));
+    }
+
+    /** An entry read to be served: decoded and its hit recorded; a corrupt one is a miss, and goes. */
+    private Optional<CacheEntry> served(String tenant, String entryId, List<byte[]> values) {
         Optional<CacheEntry> entry;
         try {
             entry = decode(entryId, tenant, values);
@@ -231,7 +235,7 @@ public final class RedisCacheStore implements CacheStore {
             return Optional.empty();
         }
         long now = clock.millis();
-        entry.ifPresent(e -> hits.record(tag, entryId, now));
+        entry.ifPresent(e -> hits.record(RedisKeys.tenantTag(tenant), entryId, now));
         return entry.map(e -> e.touched(now));
     }
 
@@ -353,6 +357,41 @@ public final class RedisCacheStore implements CacheStore {
     }
 
     @Override
+    public void recordCanonicalTurn(String tenant, String turnKey, String canonicalQuestion, Duration ttl) {
+        String key = keys.canonicalTurn(RedisKeys.tenantTag(tenant), turnKey);
+        if (ttl == null || ttl.isZero() || ttl.isNegative()) {
+            jedis.set(key, canonicalQuestion);
+        } else {
+            jedis.psetex(key, ttl.toMillis(), canonicalQuestion);
+        }
+    }
+
+    @Override
+    public List<String> canonicalTurns(String tenant, List<String> turnKeys) {
+        if (turnKeys.isEmpty()) {
+            return List.of();
+        }
+        String tag = RedisKeys.tenantTag(tenant);
+        return jedis.mget(turnKeys.stream().map(k -> keys.canonicalTurn(tag, k)).toArray(String[]::new));
+    }
+
+    @Override
+    public ExactRead hitWithTurns(String tenant, String entryId, List<String> turnKeys) {
+        if (turnKeys.isEmpty()) {
+            return new ExactRead(hit(tenant, entryId), List.of());
+        }
+        String tag = RedisKeys.tenantTag(tenant);
+        Response<List<byte[]>> values;
+        Response<List<String>> canonical;
+        try (AbstractPipeline p = jedis.pipelined()) { // one slot: every key carries the tenant's tag
+            values = p.hmget(bytes(keys.entry(tag, entryId)), READ_FIELD_ARRAY);
+            canonical = p.mget(turnKeys.stream().map(k -> keys.canonicalTurn(tag, k)).toArray(String[]::new));
+            p.sync();
+        }
+        return new ExactRead(served(tenant, entryId, values.get()), canonical.get());
+    }
+
+    @Override
     public CandidateRead readCandidate(String tenant, String entryId, String question, String cachedQuestion) {
         String tag = RedisKeys.tenantTag(tenant);
         Response<Boolean> vetoed;
@@ -365,10 +404,7 @@ public final class RedisCacheStore implements CacheStore {
         if (Boolean.TRUE.equals(vetoed.get())) {
             return new CandidateRead(Optional.empty(), true);
         }
-        Optional<CacheEntry> entry = decode(entryId, tenant, values.get());
-        long now = clock.millis();
-        entry.ifPresent(e -> hits.record(tag, entryId, now));
-        return new CandidateRead(entry.map(e -> e.touched(now)), false);
+        return new CandidateRead(served(tenant, entryId, values.get()), false);
     }
 
     @Override

@@ -64,6 +64,11 @@ public final class RedisKeys {
         return prefix + ":exp:{" + tag + "}";
     }
 
+    /** STRING: the canonical question of one turn of a conversation, see {@code RequestFingerprint.Turn}. */
+    public String canonicalTurn(String tag, String turnKey) {
+        return prefix + ":cv:{" + tag + "}:" + turnKey;
+    }
+
     /** HASH of a tenant's reported near misses: pair hash → JSON of the two questions. */
     public String nearMisses(String tag) {
         return prefix + ":nm:{" + tag + "}";

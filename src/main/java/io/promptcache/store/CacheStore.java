@@ -79,6 +79,27 @@ public interface CacheStore extends AutoCloseable {
     record CandidateRead(Optional<CacheEntry> entry, boolean vetoed) {
     }
 
+    /**
+     * Remembers that a turn of a conversation (see {@code RequestFingerprint.Turn}) was answered from the
+     * entry for {@code canonicalQuestion}, so the conversation's later requests are keyed as that entry's.
+     */
+    void recordCanonicalTurn(String tenant, String turnKey, String canonicalQuestion, Duration ttl);
+
+    /** The canonical question of each turn key, {@code null} where none was recorded; one round trip. */
+    List<String> canonicalTurns(String tenant, List<String> turnKeys);
+
+    /**
+     * An exact lookup together with the canonical questions of the request's earlier turns: one round trip
+     * in a remote store, so a conversation with nothing to canonicalise costs nothing more.
+     */
+    default ExactRead hitWithTurns(String tenant, String entryId, List<String> turnKeys) {
+        return new ExactRead(hit(tenant, entryId), turnKeys.isEmpty() ? List.of() : canonicalTurns(tenant, turnKeys));
+    }
+
+    /** What {@link #hitWithTurns} found. */
+    record ExactRead(Optional<CacheEntry> entry, List<String> canonicalQuestions) {
+    }
+
     /** Up to {@code limit} reported near misses of a tenant. */
     List<NearMiss> nearMisses(String tenant, int limit);
 

@@ -27,6 +27,7 @@ public final class InMemoryCacheStore implements CacheStore {
     private final Map<String, TenantEntries> tenants = new ConcurrentHashMap<>();
     private final List<RemovalListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Map<String, NearMiss>> nearMisses = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, CanonicalTurn>> turns = new ConcurrentHashMap<>();
 
     private InMemoryCacheStore(Builder builder) {
         this.maxEntriesPerTenant = builder.maxEntriesPerTenant;
@@ -162,6 +163,34 @@ public final class InMemoryCacheStore implements CacheStore {
             more = it.hasNext();
         }
         return new EntryPage(out, more ? Integer.toString(seen) : null);
+    }
+
+    @Override
+    public void recordCanonicalTurn(String tenant, String turnKey, String canonicalQuestion, Duration ttl) {
+        long expiresAt = ttl == null || ttl.isZero() || ttl.isNegative() ? 0 : clock.millis() + ttl.toMillis();
+        Map<String, CanonicalTurn> t = turns.computeIfAbsent(tenant, k -> java.util.Collections.synchronizedMap(
+                new LinkedHashMap<>(16, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, CanonicalTurn> eldest) {
+                        return size() > maxEntriesPerTenant; // they matter only while entries do
+                    }
+                }));
+        t.put(turnKey, new CanonicalTurn(canonicalQuestion, expiresAt));
+    }
+
+    @Override
+    public List<String> canonicalTurns(String tenant, List<String> turnKeys) {
+        Map<String, CanonicalTurn> t = turns.getOrDefault(tenant, Map.of());
+        long now = clock.millis();
+        List<String> out = new ArrayList<>(turnKeys.size());
+        for (String key : turnKeys) {
+            CanonicalTurn c = t.get(key);
+            out.add(c == null || (c.expiresAt() > 0 && now >= c.expiresAt()) ? null : c.question());
+        }
+        return out;
+    }
+
+    private record CanonicalTurn(String question, long expiresAt) {
     }
 
     @Override

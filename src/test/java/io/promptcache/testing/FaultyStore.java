@@ -85,6 +85,16 @@ public final class FaultyStore implements CacheStore {
     }
 
     @Override
+    public void recordCanonicalTurn(String tenant, String turnKey, String canonicalQuestion, Duration ttl) {
+        fail();
+    }
+
+    @Override
+    public List<String> canonicalTurns(String tenant, List<String> turnKeys) {
+        return fail();
+    }
+
+    @Override
     public void recordNearMiss(String tenant, String question, String cachedQuestion) {
         fail();
     }
