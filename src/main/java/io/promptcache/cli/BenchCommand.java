@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code promptcache bench ...}: benchmarks of speed and memory. Not tests: they measure, they do not judge. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks. Speeds are reported as ratios against a baseline measured in the same run.",
-        subcommands = {StreamBench.class, StoreBench.class, QualityBench.class, SoakBench.class})
+        subcommands = {StreamBench.class, StoreBench.class, QualityBench.class, SoakBench.class, ConversationBench.class})
 public final class BenchCommand implements Runnable {
 
     @Override

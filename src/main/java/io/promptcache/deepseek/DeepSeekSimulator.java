@@ -53,6 +53,15 @@ public final class DeepSeekSimulator implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        // The JDK's HTTP server writes headers and body apart; without TCP_NODELAY, Nagle's algorithm and the
+        // client's delayed ACK add about 40 ms to every answer, which is not DeepSeek's latency but ours.
+        // Read once, when the JDK's server classes load; a value set by the application is kept.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
     private static final Pattern ARITHMETIC = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([-+*/×÷])\\s*(\\d+(?:\\.\\d+)?)");
     private static final Pattern TIME_WORDS = Pattern.compile("几点|时间|日期|今天|现在|\\btime\\b|\\bdate\\b|\\btoday\\b",
             Pattern.CASE_INSENSITIVE);

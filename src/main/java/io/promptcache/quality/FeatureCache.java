@@ -85,7 +85,7 @@ public final class FeatureCache {
                 return out;
             }
         }
-        Progress progress = new Progress(pairsFile.getFileName().toString(), pairs.size());
+        ProgressBar progress = new ProgressBar("embedding", pairsFile.getFileName().toString(), pairs.size());
         List<PairFeatures> features = extractor.extract(pairs, progress::update);
         progress.done();
         if (useCache) {
@@ -93,35 +93,4 @@ public final class FeatureCache {
         }
         return features;
     }
-
-    /** A one-line progress bar on stderr. */
-    static final class Progress {
-        private final String label;
-        private final int total;
-        private final long start = System.nanoTime();
-        private long lastPrint;
-
-        Progress(String label, int total) {
-            this.label = label;
-            this.total = total;
-        }
-
-        void update(int done) {
-            long now = System.nanoTime();
-            if (now - lastPrint < 200_000_000L && done < total) {
-                return;
-            }
-            lastPrint = now;
-            int width = 30;
-            int filled = total == 0 ? width : (int) ((long) width * done / total);
-            double rate = done / Math.max(1e-9, (now - start) / 1e9);
-            System.err.printf("\rembedding %-22s [%s%s] %d/%d pairs, %.0f/s ", label, "=".repeat(filled),
-                    " ".repeat(width - filled), done, total, rate);
-        }
-
-        void done() {
-            System.err.printf("%n");
-        }
-    }
-
 }
