@@ -318,11 +318,18 @@ final class CacheEngine {
             return Lookup.miss(ctx, fp, embedding, Set.of(), false);
         }
         probe.phase.set(CacheDependency.VECTOR_STORE);
+        // The nearest whatever their similarity: the best one's similarity is what a threshold is tuned on.
         List<MatchCandidate> candidates = index.search(ctx.tenant(), fp.scopeKey(), fp.question(),
-                fp.conversationTurns(), embedding, threshold);
+                fp.conversationTurns(), embedding, 0);
         guard.ok(CacheDependency.VECTOR_STORE);
         drainBacklog();
+        if (!candidates.isEmpty()) {
+            metrics.similarity(candidates.get(0).similarity());
+        }
         for (MatchCandidate candidate : candidates) {
+            if (candidate.similarity() < threshold) {
+                break; // most similar first
+            }
             probe.phase.set(CacheDependency.CACHE);
             Verdict verdict = verifiers.verify(candidate);
             if (!verdict.accepted()) {
@@ -436,8 +443,12 @@ final class CacheEngine {
         return new Stored(put.getNow(false), degraded);
     }
 
-    /** Records an outcome: accounting, the caller's scope, the listeners. */
-    void report(CallContext ctx, CacheOutcome outcome, ChatResponse response) {
+    /**
+     * Records an outcome: accounting, the caller's scope, the listeners, and the time the call spent in the
+     * cache ({@code cacheNanos}: the whole call for a hit; the lookup and the store for a model answer).
+     */
+    void report(CallContext ctx, CacheOutcome outcome, ChatResponse response, long cacheNanos) {
+        metrics.cacheTime(outcome.source(), cacheNanos);
         TokenUsage usage = response == null ? null : response.tokenUsage();
         Integer in = usage == null ? null : usage.inputTokenCount();
         Integer out = usage == null ? null : usage.outputTokenCount();
@@ -643,6 +654,16 @@ final class CacheEngine {
     /** What storing an answer did. */
     record Stored(boolean stored, Set<CacheDependency> degraded) {
         static final Stored NOT = new Stored(false, Set.of());
+    }
+
+    /** Stores the answer and says how long that took the caller. */
+    record TimedStore(Stored stored, long nanos) {
+    }
+
+    TimedStore timedStore(Lookup miss, ChatResponse response) {
+        long start = System.nanoTime();
+        Stored stored = store(miss, response);
+        return new TimedStore(stored, System.nanoTime() - start);
     }
 
     /** Tenant, user, scope and cache control of one call. */

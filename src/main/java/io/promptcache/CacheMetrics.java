@@ -27,6 +27,45 @@ public final class CacheMetrics {
     private final LongAdder wrongReports = new LongAdder();
     private final Map<CacheDependency, State> health = new EnumMap<>(CacheDependency.class);
 
+    private volatile Recorder recorder;
+
+    /**
+     * Where the measurements that are not counts go (a Micrometer binding, say): the best candidate's
+     * similarity of each semantic lookup, and the time each call spent in the cache.
+     */
+    public interface Recorder {
+        void similarity(double bestCosine);
+
+        void cacheTime(CacheSource source, long nanos);
+    }
+
+    /** Sends similarities and cache times to {@code recorder} from now on (one recorder at a time). */
+    public void recorder(Recorder recorder) {
+        this.recorder = recorder;
+    }
+
+    void similarity(double bestCosine) {
+        Recorder r = recorder;
+        if (r != null) {
+            try {
+                r.similarity(bestCosine);
+            } catch (RuntimeException ignored) {
+                // a metrics backend that throws never fails a call
+            }
+        }
+    }
+
+    void cacheTime(CacheSource source, long nanos) {
+        Recorder r = recorder;
+        if (r != null) {
+            try {
+                r.cacheTime(source, nanos);
+            } catch (RuntimeException ignored) {
+                // a metrics backend that throws never fails a call
+            }
+        }
+    }
+
     public CacheMetrics() {
         for (CacheDependency d : CacheDependency.values()) {
             health.put(d, new State(d));

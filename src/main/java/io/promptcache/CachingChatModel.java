@@ -47,13 +47,15 @@ public final class CachingChatModel extends AbstractCachingModel implements Chat
         CacheEngine.CallContext ctx = engine.context();
         ChatRequest effective = engine.layout(request);
         CacheEngine.Lookup lookup = engine.lookup(effective, ctx);
+        long lookupNanos = System.nanoTime() - start;
 
         if (lookup.hit()) {
             ChatResponse cached = CachedResponses.toChatResponse(lookup, engine);
             if (cached != null) {
                 engine.metrics().hit(lookup.source());
                 engine.slide(lookup);
-                engine.report(ctx, CacheOutcome.hit(lookup, start), cached);
+                CacheOutcome outcome = CacheOutcome.hit(lookup, start);
+                engine.report(ctx, outcome, cached, outcome.latency().toNanos());
                 return cached;
             }
         }
@@ -61,14 +63,16 @@ public final class CachingChatModel extends AbstractCachingModel implements Chat
         engine.metrics().miss();
         SingleFlight.Result<Answer> result = flights.run(lookup.flightKey(), () -> {
             ChatResponse response = delegate.chat(effective);
-            return new Answer(response, engine.store(lookup, response));
+            return new Answer(response, engine.timedStore(lookup, response));
         });
         if (result.shared()) {
             engine.metrics().sharedFlight();
         }
         ChatResponse response = result.value().response();
+        CacheEngine.TimedStore stored = result.value().stored();
         engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.of(response),
-                result.shared() ? CacheEngine.Stored.NOT : result.value().stored(), result.shared()), response);
+                result.shared() ? CacheEngine.Stored.NOT : stored.stored(), result.shared()), response,
+                lookupNanos + (result.shared() ? 0 : stored.nanos()));
         return response;
     }
 
@@ -97,7 +101,7 @@ public final class CachingChatModel extends AbstractCachingModel implements Chat
         return delegate;
     }
 
-    private record Answer(ChatResponse response, CacheEngine.Stored stored) {
+    private record Answer(ChatResponse response, CacheEngine.TimedStore stored) {
     }
 
     /** Builder of {@link CachingChatModel}. */

@@ -58,13 +58,17 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
         CacheEngine.CallContext ctx = engine.context();
         ChatRequest effective = engine.layout(request);
         CacheEngine.Lookup lookup = engine.lookup(effective, ctx);
+        long lookupNanos = System.nanoTime() - start;
 
         if (lookup.hit()) {
             ChatResponse cached = CachedResponses.toChatResponse(lookup, engine);
             if (cached != null) {
                 engine.metrics().hit(lookup.source());
                 engine.slide(lookup);
-                replay(cached, handler, () -> engine.report(ctx, CacheOutcome.hit(lookup, start), cached));
+                replay(cached, handler, () -> {
+                    CacheOutcome outcome = CacheOutcome.hit(lookup, start);
+                    engine.report(ctx, outcome, cached, outcome.latency().toNanos());
+                });
                 return;
             }
         }
@@ -75,7 +79,7 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
             if (existing != null) {
                 boolean joined = existing.subscribe(handler, response -> {
                     engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.NONE, CacheEngine.Stored.NOT,
-                            true), response);
+                            true), response, lookupNanos);
                     return null;
                 }, error -> { });
                 if (joined) {
@@ -86,9 +90,13 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
                 continue;
             }
             AtomicReference<StreamFlight> self = new AtomicReference<>();
-            AtomicReference<CacheEngine.Stored> stored = new AtomicReference<>(CacheEngine.Stored.NOT);
+            AtomicReference<CacheEngine.TimedStore> stored = new AtomicReference<>(new CacheEngine.TimedStore(CacheEngine.Stored.NOT, 0));
             StreamFlight flight = new StreamFlight(
-                    (response, cancelled) -> stored.set(cancelled ? CacheEngine.Stored.NOT : engine.store(lookup, response)),
+                    (response, cancelled) -> {
+                        if (!cancelled) {
+                            stored.set(engine.timedStore(lookup, response));
+                        }
+                    },
                     () -> {
                         if (key != null) {
                             flights.remove(key, self.get());
@@ -99,8 +107,8 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
                 continue;
             }
             flight.subscribe(handler, response -> {
-                engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.of(response), stored.get(), false),
-                        response);
+                engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.of(response), stored.get().stored(),
+                        false), response, lookupNanos + stored.get().nanos());
                 return null;
             }, error -> { });
             try {

@@ -70,6 +70,9 @@ public final class ChatCommand implements Callable<Integer> {
             description = "Simulator: output tokens per second, 0 for no delay (default: ${DEFAULT-VALUE}).")
     double simTokensPerSecond;
 
+    @Option(names = "--metrics", description = "At the end, print the session's meters in Prometheus text format.")
+    boolean metrics;
+
     @Mixin
     StoreOptions storeOptions = new StoreOptions();
 
@@ -83,6 +86,7 @@ public final class ChatCommand implements Callable<Integer> {
     private final Map<String, String> env;
     private final HealthReport health = new HealthReport();
     private int failedTurns;
+    private io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry;
     private Turn lastTurn;
 
     public ChatCommand() {
@@ -107,6 +111,7 @@ public final class ChatCommand implements Callable<Integer> {
                 b.similarityThreshold(threshold);
             }
         })) {
+            registry = metrics ? prometheus(agent) : null;
             if (!json) {
                 out.println(agent.offline()
                         ? "PromptCache demo · offline DeepSeek simulator · blank line = new conversation, Ctrl-D to quit"
@@ -118,8 +123,19 @@ public final class ChatCommand implements Callable<Integer> {
                 run(agent, in, script == null && !json);
             }
             printSummary(agent.accounting(), json ? System.err : out);
+            if (registry != null) {
+                (json ? System.err : out).print(registry.scrape());
+            }
         }
         return failedTurns == 0 ? 0 : MODEL_FAILED;
+    }
+
+    /** A Prometheus registry with the agent's caching model bound to it. */
+    private static io.micrometer.prometheusmetrics.PrometheusMeterRegistry prometheus(DemoAgent agent) {
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        io.promptcache.metrics.PromptCacheMeters.bind(agent.cachingModel(), registry);
+        return registry;
     }
 
     /** The session's totals: prompt tokens, the provider's hit ratio, and the cost with and without both caches. */

@@ -85,7 +85,7 @@ public final class SemanticIndex {
         return embedding;
     }
 
-    /** Candidates at or above {@code minCosine}, most similar first. */
+    /** Candidates at or above {@code minCosine} (0 for the nearest whatever their similarity), most similar first. */
     public List<MatchCandidate> search(String tenant, String scopeKey, String question, int contextTurns,
                                        Embedding embedding, double minCosine) {
         Filter filter = metadataKey(SCOPE).isEqualTo(scopeKey).and(metadataKey(TENANT).isEqualTo(tenantTag(tenant)));

@@ -60,6 +60,20 @@ class ChatCommandTest {
     }
 
     @Test
+    void metricsEndTheSessionInPrometheusText(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("script.txt");
+        Files.writeString(script, "什么是大模型？\n\n大模型是什么？\n\n什么是大模型？\n");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = new CommandLine(new ChatCommand(new PrintStream(bytes, true, StandardCharsets.UTF_8), Map.of()))
+                .execute("--offline", "--sim-ttft-ms", "0", "--sim-tokens-per-second", "0", "--metrics", "--script", script.toString());
+        assertEquals(0, code);
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        for (String source : List.of("llm", "semantic", "exact")) {
+            assertTrue(text.contains("promptcache_requests_total{shared=\"false\",source=\"" + source + "\"} 1.0"), text);
+        }
+    }
+
+    @Test
     void aConversationKeepsItsTurnsAndItsMemory(@TempDir Path dir) throws Exception {
         Path script = dir.resolve("script.txt");
         Files.writeString(script, "介绍一下北京\n它有多少人口？\n\n介绍一下北京\n它有多少人口？\n");

@@ -1,0 +1,210 @@
+package io.promptcache.metrics;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.promptcache.AbstractCachingModel;
+import io.promptcache.CacheDependency;
+import io.promptcache.CacheMetrics;
+import io.promptcache.CacheSource;
+import io.promptcache.prefix.CacheAccounting;
+import io.promptcache.semantic.ContextDependenceGuard;
+import io.promptcache.semantic.LexicalGuard;
+import io.promptcache.semantic.LlmJudgeVerifier;
+import io.promptcache.semantic.ScoringModelVerifier;
+import io.promptcache.semantic.TokenAlignmentVerifier;
+import io.promptcache.store.CacheStore;
+import io.promptcache.store.StoreStats;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * A caching model's meters in a Micrometer {@link MeterRegistry}, with or without Spring:
+ *
+ * <pre>{@code
+ * CachingChatModel model = CachingChatModel.builder().delegate(deepSeek).build();
+ * PromptCacheMeters.bind(model, registry);
+ * }</pre>
+ *
+ * Names follow Micrometer's conventions (dot-separated, lower case; a Prometheus registry shows
+ * {@code promptcache_requests_total}). Every tag value is from a small fixed set: no tenant, user or
+ * question ever becomes a tag.
+ *
+ * <ul>
+ *   <li>{@code promptcache.requests} (counter): {@code source} exact | semantic | llm, {@code shared} true | false
+ *       (an llm call that waited for an identical call in flight)</li>
+ *   <li>{@code promptcache.lookup} (timer): the time a call spent in the cache, by {@code source}</li>
+ *   <li>{@code promptcache.similarity} (summary): the best candidate's cosine on every semantic lookup, hit or
+ *       miss: what a threshold is tuned on</li>
+ *   <li>{@code promptcache.rejections} (counter): semantic candidates rejected, by {@code verifier} lexical |
+ *       context | token-alignment | scoring-model | llm-judge | feedback-veto</li>
+ *   <li>{@code promptcache.faults} (counter): cache faults, by {@code kind} error | timeout</li>
+ *   <li>{@code promptcache.dependency.faults} (counter) and {@code promptcache.dependency.up} (gauge, 1 or 0),
+ *       by {@code dependency} store | embedder | vector_store | cache</li>
+ *   <li>{@code promptcache.not.stored} (counter): model answers not stored, by {@code reason} policy | no_store |
+ *       time_sensitive</li>
+ *   <li>{@code promptcache.wrong.reports} (counter): cached answers reported wrong</li>
+ *   <li>{@code promptcache.tokens.saved} (counter): tokens the cache kept from the model, by {@code type} prompt |
+ *       output; {@code promptcache.cost.saved} (gauge, USD)</li>
+ *   <li>{@code promptcache.provider.prompt.tokens} (counter): the provider's prompt tokens by {@code cache} hit |
+ *       miss (DeepSeek's prefix cache)</li>
+ *   <li>{@code promptcache.store.entries} and {@code promptcache.store.memory} (gauges, bytes): the store's size,
+ *       read at most every 30 s in the background (it scans the store)</li>
+ * </ul>
+ *
+ * A meter that throws never fails a call: values are read from the cache's own counters, and the two
+ * recorded directly are guarded.
+ */
+public final class PromptCacheMeters {
+
+    private static final Duration STORE_REFRESH = Duration.ofSeconds(30);
+
+    private PromptCacheMeters() {
+    }
+
+    /** Registers the model's meters; {@code extraTags} (bounded, e.g. the model's name) go on every one. */
+    public static void bind(AbstractCachingModel model, MeterRegistry registry, String... extraTags) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(registry, "registry");
+        Tags common = Tags.of(extraTags);
+        CacheMetrics metrics = model.metrics();
+
+        requests(registry, common, metrics, "exact", "false", s -> s.exactHits());
+        requests(registry, common, metrics, "semantic", "false", s -> s.semanticHits());
+        requests(registry, common, metrics, "llm", "false", s -> s.misses() - s.sharedFlights());
+        requests(registry, common, metrics, "llm", "true", s -> s.sharedFlights());
+
+        Map<CacheSource, Timer> lookup = new EnumMap<>(CacheSource.class);
+        for (CacheSource source : CacheSource.values()) {
+            lookup.put(source, Timer.builder("promptcache.lookup").description("Time a call spent in the cache")
+                    .tags(common).tag("source", source.wireName()).register(registry));
+        }
+        DistributionSummary similarity = DistributionSummary.builder("promptcache.similarity")
+                .description("Cosine similarity of the best candidate of each semantic lookup").tags(common)
+                .scale(1).register(registry);
+        metrics.recorder(new CacheMetrics.Recorder() {
+            @Override
+            public void similarity(double bestCosine) {
+                similarity.record(bestCosine);
+            }
+
+            @Override
+            public void cacheTime(CacheSource source, long nanos) {
+                lookup.get(source).record(nanos, TimeUnit.NANOSECONDS);
+            }
+        });
+
+        for (String verifier : List.of(LexicalGuard.NAME, ContextDependenceGuard.NAME, TokenAlignmentVerifier.NAME,
+                ScoringModelVerifier.NAME, LlmJudgeVerifier.NAME, "feedback-veto")) {
+            counter(registry, "promptcache.rejections", "Semantic candidates rejected", common.and("verifier", verifier),
+                    metrics, s -> s.rejections().getOrDefault(verifier, 0L));
+        }
+        counter(registry, "promptcache.faults", "Cache faults passed over", common.and("kind", "error"), metrics,
+                s -> s.faults());
+        counter(registry, "promptcache.faults", "Cache faults passed over", common.and("kind", "timeout"), metrics,
+                s -> s.timeouts());
+        for (CacheDependency d : CacheDependency.values()) {
+            counter(registry, "promptcache.dependency.faults", "Faults of a dependency", common.and("dependency", d.wireName()),
+                    metrics, s -> s.health().get(d).faults());
+            Gauge.builder("promptcache.dependency.up", metrics, m -> m.degraded().contains(d) ? 0 : 1)
+                    .description("1 while the dependency answers, 0 while the cache passes over it")
+                    .tags(common).tag("dependency", d.wireName()).register(registry);
+        }
+        counter(registry, "promptcache.not.stored", "Model answers not stored", common.and("reason", "policy"), metrics,
+                s -> s.notCacheable());
+        for (String reason : List.of("no_store", "time_sensitive")) {
+            counter(registry, "promptcache.not.stored", "Model answers not stored", common.and("reason", reason), metrics,
+                    s -> s.notStored().getOrDefault(reason, 0L));
+        }
+        counter(registry, "promptcache.wrong.reports", "Cached answers reported wrong", common, metrics, s -> s.wrongReports());
+
+        CacheAccounting accounting = model.accounting();
+        accountingCounter(registry, "promptcache.tokens.saved", common.and("type", "prompt"), accounting,
+                a -> a.savedPromptTokens());
+        accountingCounter(registry, "promptcache.tokens.saved", common.and("type", "output"), accounting,
+                a -> a.savedOutputTokens());
+        accountingCounter(registry, "promptcache.provider.prompt.tokens", common.and("cache", "hit"), accounting,
+                a -> a.providerHitTokens());
+        accountingCounter(registry, "promptcache.provider.prompt.tokens", common.and("cache", "miss"), accounting,
+                a -> a.providerMissTokens());
+        Gauge.builder("promptcache.cost.saved", accounting, a -> a.snapshot().saved())
+                .description("Estimated money the caches saved, in USD").baseUnit("usd").tags(common).register(registry);
+
+        StoreSize size = new StoreSize(model.store());
+        Gauge.builder("promptcache.store.entries", size, s -> s.read().entries()).description("Entries in the store")
+                .tags(common).register(registry);
+        Gauge.builder("promptcache.store.memory", size, s -> s.read().memoryBytes()).description("Memory the store uses")
+                .baseUnit("bytes").tags(common).register(registry);
+    }
+
+    private static void requests(MeterRegistry registry, Tags common, CacheMetrics metrics, String source, String shared,
+                                 ToDoubleFunction<CacheMetrics.Snapshot> value) {
+        counter(registry, "promptcache.requests", "Calls, by where the answer came from",
+                common.and("source", source, "shared", shared), metrics, value);
+    }
+
+    private static void counter(MeterRegistry registry, String name, String description, Tags tags, CacheMetrics metrics,
+                                ToDoubleFunction<CacheMetrics.Snapshot> value) {
+        FunctionCounter.builder(name, metrics, m -> value.applyAsDouble(m.snapshot()))
+                .description(description).tags(tags).register(registry);
+    }
+
+    private static void accountingCounter(MeterRegistry registry, String name, Tags tags, CacheAccounting accounting,
+                                          ToDoubleFunction<CacheAccounting.Snapshot> value) {
+        FunctionCounter.builder(name, accounting, a -> value.applyAsDouble(a.snapshot())).baseUnit("tokens")
+                .tags(tags).register(registry);
+    }
+
+    /** The store's size, refreshed in the background at most every 30 s: counting scans the store. */
+    private static final class StoreSize {
+        private final CacheStore store;
+        private volatile Totals last = new Totals(0, 0);
+        private volatile long readAt;
+        private final AtomicBoolean refreshing = new AtomicBoolean();
+
+        record Totals(long entries, long memoryBytes) {
+        }
+
+        StoreSize(CacheStore store) {
+            this.store = store;
+        }
+
+        Totals read() {
+            long now = System.nanoTime();
+            if ((readAt == 0 || now - readAt > STORE_REFRESH.toNanos()) && refreshing.compareAndSet(false, true)) {
+                Thread t = new Thread(this::refresh, "promptcache-meters-store");
+                t.setDaemon(true);
+                t.start();
+            }
+            return last;
+        }
+
+        private void refresh() {
+            try {
+                long entries = 0;
+                long memory = 0;
+                for (String tenant : store.tenants()) {
+                    StoreStats s = store.stats(tenant);
+                    entries += s.entries();
+                    memory += s.memoryBytes();
+                }
+                last = new Totals(entries, memory);
+            } catch (RuntimeException e) {
+                // the store is down: the gauges keep their last values; the dependency gauge says why
+            } finally {
+                readAt = System.nanoTime();
+                refreshing.set(false);
+            }
+        }
+    }
+}
