@@ -62,6 +62,7 @@ public final class DeepSeek {
                 .timeout(endpoint.timeout())
                 .returnThinking(true)
                 .maxRetries(1)
+                .httpClientBuilder(httpClient())
                 .build();
     }
 
@@ -72,6 +73,15 @@ public final class DeepSeek {
                 .modelName(endpoint.modelName())
                 .timeout(endpoint.timeout())
                 .returnThinking(true)
+                .httpClientBuilder(httpClient())
                 .build();
+    }
+
+    /**
+     * The JDK's HTTP client, named explicitly: in a Spring application LangChain4j finds its RestClient
+     * client too, and refuses to choose between the two.
+     */
+    static dev.langchain4j.http.client.HttpClientBuilder httpClient() {
+        return dev.langchain4j.http.client.jdk.JdkHttpClient.builder();
     }
 }

@@ -61,6 +61,8 @@ public final class EmbeddingModels {
                 .modelName(modelName)
                 .timeout(timeout)
                 .maxRetries(0)
+                // Named explicitly: in a Spring application LangChain4j also finds its RestClient client.
+                .httpClientBuilder(dev.langchain4j.http.client.jdk.JdkHttpClient.builder())
                 .build();
         return new OllamaEmbedder(ollama, baseUrl, modelName);
     }

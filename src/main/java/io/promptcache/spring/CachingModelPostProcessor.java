@@ -1,0 +1,81 @@
+package io.promptcache.spring;
+
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import io.promptcache.AbstractCachingModel;
+import io.promptcache.CachingChatModel;
+import io.promptcache.CachingModelBuilder;
+import io.promptcache.CachingStreamingChatModel;
+import io.promptcache.store.CacheStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+
+/**
+ * Wraps every {@link ChatModel} and {@link StreamingChatModel} bean, the LangChain4j provider starters'
+ * included, in a caching model, so {@code @AiService} interfaces and every other injection point get the
+ * cache with no code change. A bean that is already a caching model, or whose name is in
+ * {@code promptcache.exclude}, is left as it is.
+ */
+final class CachingModelPostProcessor implements BeanPostProcessor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CachingModelPostProcessor.class);
+
+    private final ObjectProvider<PromptCacheProperties> properties;
+    private final ObjectProvider<PromptCacheBackend> backend;
+    private final ObjectProvider<CacheStore> store;
+    private final ObjectProvider<WrappedModels> wrapped;
+    private final ObjectProvider<MeterBinding> meters;
+
+    CachingModelPostProcessor(ObjectProvider<PromptCacheProperties> properties, ObjectProvider<PromptCacheBackend> backend,
+                              ObjectProvider<CacheStore> store, ObjectProvider<WrappedModels> wrapped,
+                              ObjectProvider<MeterBinding> meters) {
+        this.properties = properties;
+        this.backend = backend;
+        this.store = store;
+        this.wrapped = wrapped;
+        this.meters = meters;
+    }
+
+    @Override
+    public Object postProcessAfterInitialization(Object bean, String beanName) {
+        if (!(bean instanceof ChatModel) && !(bean instanceof StreamingChatModel)) {
+            return bean;
+        }
+        if (bean instanceof AbstractCachingModel) {
+            return bean; // the application wrapped it itself: never twice
+        }
+        PromptCacheProperties props = properties.getObject();
+        if (props.getExclude().contains(beanName)) {
+            return bean;
+        }
+        AbstractCachingModel model;
+        if (bean instanceof ChatModel chat) {
+            CachingChatModel.Builder b = CachingChatModel.builder().delegate(chat);
+            model = configure(b, props).build();
+        } else {
+            CachingStreamingChatModel.Builder b = CachingStreamingChatModel.builder().delegate((StreamingChatModel) bean);
+            model = configure(b, props).build();
+        }
+        wrapped.getObject().add(beanName, model);
+        meters.ifAvailable(m -> m.bind(beanName, model));
+        LOG.info("PromptCache: bean '{}' answers through the cache ({})", beanName, props.getStore().redis() ? "Redis" : "in memory");
+        return model;
+    }
+
+    private <B extends CachingModelBuilder<B>> B configure(B b, PromptCacheProperties props) {
+        PromptCacheBackend shared = backend.getObject();
+        b.cacheStore(store.getObject())
+                .ttl(props.getTtl())
+                .perUserIsolation(props.isPerUserIsolation())
+                .defaultTenant(props.getDefaultTenant())
+                .canonicalLayout(props.isCanonicalLayout())
+                .semanticEnabled(props.getSemantic().isEnabled());
+        if (props.getSemantic().isEnabled()) {
+            b.embeddingModel(shared.embeddingModel()).embeddingStore(shared.embeddingStore())
+                    .similarityThreshold(props.getSemantic().getThreshold());
+        }
+        return b;
+    }
+}

@@ -1,0 +1,299 @@
+package io.promptcache.spring;
+
+import io.promptcache.CachingModelBuilder;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Settings of the PromptCache auto-configuration, under {@code promptcache.*}. */
+@ConfigurationProperties(prefix = "promptcache")
+public class PromptCacheProperties {
+
+    /** Whether every ChatModel and StreamingChatModel bean is wrapped in the cache. */
+    private boolean enabled = true;
+
+    /** Time to live of cached answers. */
+    private Duration ttl = CachingModelBuilder.DEFAULT_TTL;
+
+    /** Maximum entries per tenant; the least recently used go first. */
+    private int maxEntriesPerTenant = 10_000;
+
+    /** When true, users of one tenant never share answers, not even first-turn ones. */
+    private boolean perUserIsolation;
+
+    /** Tenant of calls made outside any CacheScope (and of web requests that name none). */
+    private String defaultTenant = CachingModelBuilder.DEFAULT_TENANT;
+
+    /** Send system messages first and tools in canonical order, for the provider's prefix cache. */
+    private boolean canonicalLayout = true;
+
+    /** Names of ChatModel or StreamingChatModel beans that must not be wrapped. */
+    private List<String> exclude = new ArrayList<>();
+
+    private final Store store = new Store();
+    private final Semantic semantic = new Semantic();
+    private final Embedding embedding = new Embedding();
+    private final Web web = new Web();
+
+    /** Where entries and vectors live. */
+    public static class Store {
+        /** "memory", or a Redis URL: redis://, rediss:// or redis-cluster://host:port,host:port. */
+        private String url = "memory";
+
+        /** Prefix of every Redis key the cache writes. */
+        private String keyPrefix = "pc";
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public String getKeyPrefix() {
+            return keyPrefix;
+        }
+
+        public void setKeyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+        }
+
+        boolean redis() {
+            return !"memory".equalsIgnoreCase(url.strip());
+        }
+    }
+
+    /** The semantic tier. */
+    public static class Semantic {
+        /** Whether paraphrases are served (the exact tier is always on). */
+        private boolean enabled = true;
+
+        /** Cosine similarity a neighbour needs before the verifiers look at it; the default is the shipped operating point. */
+        private double threshold = CachingModelBuilder.DEFAULT_SIMILARITY_THRESHOLD;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public double getThreshold() {
+            return threshold;
+        }
+
+        public void setThreshold(double threshold) {
+            this.threshold = threshold;
+        }
+    }
+
+    /** The model that embeds questions. */
+    public static class Embedding {
+        /** "inprocess" (bge-small-zh-v1.5 in the JVM) or "ollama" (bge-m3, the production choice). */
+        private String provider = "inprocess";
+
+        private final Ollama ollama = new Ollama();
+
+        public String getProvider() {
+            return provider;
+        }
+
+        public void setProvider(String provider) {
+            this.provider = provider;
+        }
+
+        public Ollama getOllama() {
+            return ollama;
+        }
+    }
+
+    /** Ollama. */
+    public static class Ollama {
+        /** Ollama's base URL. */
+        private String baseUrl = "http://localhost:11434";
+
+        /** The embedding model Ollama serves. */
+        private String modelName = "bge-m3";
+
+        /** Vector size of the model, needed only for a model other than the well-known ones when Ollama may be down at start. */
+        private Integer dimension;
+
+        /** How long one embedding may take. */
+        private Duration timeout = Duration.ofSeconds(5);
+
+        public String getBaseUrl() {
+            return baseUrl;
+        }
+
+        public void setBaseUrl(String baseUrl) {
+            this.baseUrl = baseUrl;
+        }
+
+        public String getModelName() {
+            return modelName;
+        }
+
+        public void setModelName(String modelName) {
+            this.modelName = modelName;
+        }
+
+        public Integer getDimension() {
+            return dimension;
+        }
+
+        public void setDimension(Integer dimension) {
+            this.dimension = dimension;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+    }
+
+    /** Tenant and user of web requests. */
+    public static class Web {
+        /** Whether a servlet filter opens a CacheScope around each request. */
+        private boolean enabled = true;
+
+        /** Request header naming the tenant. */
+        private String tenantHeader = "X-Tenant-Id";
+
+        /** Request header naming the user; the authenticated principal is used when it is absent. */
+        private String userHeader = "X-User-Id";
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getTenantHeader() {
+            return tenantHeader;
+        }
+
+        public void setTenantHeader(String tenantHeader) {
+            this.tenantHeader = tenantHeader;
+        }
+
+        public String getUserHeader() {
+            return userHeader;
+        }
+
+        public void setUserHeader(String userHeader) {
+            this.userHeader = userHeader;
+        }
+    }
+
+    /**
+     * Fails start-up on a value that cannot work, naming the property and what it accepts: a cache that
+     * silently does something else is worse than an application that does not start.
+     */
+    void validate() {
+        if (ttl == null || ttl.isNegative()) {
+            throw new IllegalArgumentException("promptcache.ttl must be a positive duration (or 0 for no expiry), was " + ttl);
+        }
+        if (maxEntriesPerTenant < 1) {
+            throw new IllegalArgumentException("promptcache.max-entries-per-tenant must be at least 1, was " + maxEntriesPerTenant);
+        }
+        double t = semantic.threshold;
+        if (!(t > 0 && t <= 1)) {
+            throw new IllegalArgumentException("promptcache.semantic.threshold must be in (0, 1], was " + t);
+        }
+        String provider = embedding.provider == null ? "" : embedding.provider.toLowerCase(Locale.ROOT);
+        if (!provider.equals("inprocess") && !provider.equals("ollama")) {
+            throw new IllegalArgumentException("promptcache.embedding.provider must be inprocess or ollama, was '"
+                    + embedding.provider + "'");
+        }
+        String url = store.url == null ? "" : store.url.strip();
+        if (!url.equalsIgnoreCase("memory") && !url.matches("(?i)(redis|rediss|redis-cluster)://.+")) {
+            throw new IllegalArgumentException("promptcache.store.url must be memory, redis://…, rediss://… or "
+                    + "redis-cluster://…, was '" + store.url + "'");
+        }
+        if (defaultTenant == null || defaultTenant.isBlank()) {
+            throw new IllegalArgumentException("promptcache.default-tenant must not be blank");
+        }
+    }
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Duration getTtl() {
+        return ttl;
+    }
+
+    public void setTtl(Duration ttl) {
+        this.ttl = ttl;
+    }
+
+    public int getMaxEntriesPerTenant() {
+        return maxEntriesPerTenant;
+    }
+
+    public void setMaxEntriesPerTenant(int maxEntriesPerTenant) {
+        this.maxEntriesPerTenant = maxEntriesPerTenant;
+    }
+
+    public boolean isPerUserIsolation() {
+        return perUserIsolation;
+    }
+
+    public void setPerUserIsolation(boolean perUserIsolation) {
+        this.perUserIsolation = perUserIsolation;
+    }
+
+    public String getDefaultTenant() {
+        return defaultTenant;
+    }
+
+    public void setDefaultTenant(String defaultTenant) {
+        this.defaultTenant = defaultTenant;
+    }
+
+    public boolean isCanonicalLayout() {
+        return canonicalLayout;
+    }
+
+    public void setCanonicalLayout(boolean canonicalLayout) {
+        this.canonicalLayout = canonicalLayout;
+    }
+
+    public List<String> getExclude() {
+        return exclude;
+    }
+
+    public void setExclude(List<String> exclude) {
+        this.exclude = exclude;
+    }
+
+    public Store getStore() {
+        return store;
+    }
+
+    public Semantic getSemantic() {
+        return semantic;
+    }
+
+    public Embedding getEmbedding() {
+        return embedding;
+    }
+
+    public Web getWeb() {
+        return web;
+    }
+}
