@@ -127,9 +127,8 @@ class CachingStreamingChatModelTest {
     @Test
     void thinkingIsForwardedAndReplayed() throws Exception {
         CachingStreamingChatModel model = CachingStreamingChatModel.builder()
-                .delegate(dev.langchain4j.model.openai.OpenAiStreamingChatModel.builder()
-                        .baseUrl(deepSeek.simulator.baseUrl()).apiKey("k").modelName("deepseek-reasoner")
-                        .returnThinking(true).build())
+                .delegate(io.promptcache.deepseek.DeepSeek.streamingChatModel(
+                        io.promptcache.deepseek.DeepSeek.simulator(deepSeek.simulator).withModel("deepseek-reasoner")))
                 .lookupTimeout(Duration.ofSeconds(10)).writeTimeout(Duration.ofSeconds(10)).build();
         CollectingHandler first = stream(model, ask("什么是大模型？"));
         ChatResponse r1 = first.await();

@@ -137,7 +137,7 @@ final class LocalVectorSearch implements VectorSearch {
 
     private List<Boolean> exist(List<String> ids) {
         List<Response<Boolean>> exists = new ArrayList<>(ids.size());
-        try (AbstractPipeline p = jedis.pipelined()) {
+        try (AbstractPipeline p = Pipelines.open(jedis)) {
             for (String id : ids) {
                 exists.add(p.exists(keys.entry(RedisEmbeddingStore.tagOf(id), RedisEmbeddingStore.entryIdOf(id))));
             }
@@ -179,7 +179,7 @@ final class LocalVectorSearch implements VectorSearch {
 
     private void loadBatch(List<String> entryKeys) {
         List<Response<List<byte[]>>> rows = new ArrayList<>();
-        try (AbstractPipeline p = jedis.pipelined()) {
+        try (AbstractPipeline p = Pipelines.open(jedis)) {
             for (String key : entryKeys) {
                 rows.add(p.hmget(bytes(key), bytes(RedisCacheStore.V), bytes(RedisCacheStore.S), bytes(RedisCacheStore.Q),
                         bytes(RedisEmbeddingStore.M)));

@@ -182,7 +182,7 @@ public final class RedisCacheStore implements CacheStore {
 
     private void writeHits(List<HitRecorder.Touch> touches) {
         List<Response<Object>> replies = new ArrayList<>(touches.size());
-        try (AbstractPipeline p = jedis.pipelined()) {
+        try (AbstractPipeline p = Pipelines.open(jedis)) {
             for (HitRecorder.Touch t : touches) {
                 replies.add(p.evalsha(TOUCH.sha(), touchKeys(t), touchArgs(t)));
             }
@@ -383,7 +383,7 @@ public final class RedisCacheStore implements CacheStore {
         String tag = RedisKeys.tenantTag(tenant);
         Response<List<byte[]>> values;
         Response<List<String>> canonical;
-        try (AbstractPipeline p = jedis.pipelined()) { // one slot: every key carries the tenant's tag
+        try (AbstractPipeline p = Pipelines.open(jedis)) { // one slot: every key carries the tenant's tag
             values = p.hmget(bytes(keys.entry(tag, entryId)), READ_FIELD_ARRAY);
             canonical = p.mget(turnKeys.stream().map(k -> keys.canonicalTurn(tag, k)).toArray(String[]::new));
             p.sync();
@@ -396,7 +396,7 @@ public final class RedisCacheStore implements CacheStore {
         String tag = RedisKeys.tenantTag(tenant);
         Response<Boolean> vetoed;
         Response<List<byte[]>> values;
-        try (AbstractPipeline p = jedis.pipelined()) { // one slot: both keys carry the tenant's tag
+        try (AbstractPipeline p = Pipelines.open(jedis)) { // one slot: both keys carry the tenant's tag
             vetoed = p.hexists(keys.nearMisses(tag), NearMiss.pairKey(question, cachedQuestion));
             values = p.hmget(bytes(keys.entry(tag, entryId)), READ_FIELD_ARRAY);
             p.sync();
@@ -471,7 +471,7 @@ public final class RedisCacheStore implements CacheStore {
         for (int i = 0; i < ids.size(); i += 500) {
             List<String> batch = ids.subList(i, Math.min(ids.size(), i + 500));
             List<Response<String>> scopes = new ArrayList<>();
-            try (AbstractPipeline p = jedis.pipelined()) {
+            try (AbstractPipeline p = Pipelines.open(jedis)) {
                 for (String id : batch) {
                     scopes.add(p.hget(keys.entry(tag, id), S));
                 }
@@ -508,7 +508,7 @@ public final class RedisCacheStore implements CacheStore {
                 new ScanParams().count(pageSize));
         List<String> ids = scan.getResult().stream().map(Tuple::getElement).toList();
         List<Response<List<byte[]>>> rows = new ArrayList<>(ids.size());
-        try (AbstractPipeline p = jedis.pipelined()) {
+        try (AbstractPipeline p = Pipelines.open(jedis)) {
             for (String id : ids) {
                 rows.add(p.hmget(bytes(keys.entry(tag, id)), READ_FIELD_ARRAY));
             }
@@ -587,7 +587,7 @@ public final class RedisCacheStore implements CacheStore {
             List<String> batch = ids.subList(i, Math.min(ids.size(), i + 500));
             List<Response<String>> h = new ArrayList<>();
             List<Response<Long>> mem = new ArrayList<>();
-            try (AbstractPipeline p = jedis.pipelined()) {
+            try (AbstractPipeline p = Pipelines.open(jedis)) {
                 for (String id : batch) {
                     h.add(p.hget(keys.entry(tag, id), H));
                     mem.add(p.memoryUsage(keys.entry(tag, id)));
