@@ -131,8 +131,24 @@ final class CacheEngine {
     /** Tenant and user of the calling thread's {@link CacheScope}, or the default tenant. */
     CallContext context() {
         Optional<CacheScope> scope = CacheScope.current();
-        return scope.map(s -> new CallContext(s.tenant(), s.user(), s, s.takeControl()))
-                .orElseGet(() -> new CallContext(defaultTenant, null, null, CacheControl.DEFAULT));
+        List<CacheListener.Call> calls = startCalls();
+        return scope.map(s -> new CallContext(s.tenant(), s.user(), s, s.takeControl(), calls))
+                .orElseGet(() -> new CallContext(defaultTenant, null, null, CacheControl.DEFAULT, calls));
+    }
+
+    private List<CacheListener.Call> startCalls() {
+        if (listeners.isEmpty()) {
+            return List.of();
+        }
+        List<CacheListener.Call> calls = new ArrayList<>(listeners.size());
+        for (CacheListener listener : listeners) {
+            try {
+                calls.add(listener.onStart());
+            } catch (RuntimeException e) {
+                faults.fault("listener", e);
+            }
+        }
+        return calls;
     }
 
     /** The request as it will be sent: canonical layout unless turned off. */
@@ -467,6 +483,7 @@ final class CacheEngine {
                 faults.fault("listener", e);
             }
         }
+        ctx.each(c -> c.outcome(outcome));
     }
 
     /** Indexes, in the background, answers stored while the embedder or the vector store was down. */
@@ -666,8 +683,32 @@ final class CacheEngine {
         return new TimedStore(stored, System.nanoTime() - start);
     }
 
-    /** Tenant, user, scope and cache control of one call. */
-    record CallContext(String tenant, String user, CacheScope scope, CacheControl control) {
+    /** Tenant, user, scope and cache control of one call, and what its listeners follow of it. */
+    record CallContext(String tenant, String user, CacheScope scope, CacheControl control, List<CacheListener.Call> calls) {
+
+        CallContext(String tenant, String user, CacheScope scope, CacheControl control) {
+            this(tenant, user, scope, control, List.of());
+        }
+
+        /** The model's error, on its way to the caller. */
+        void failed(Throwable error) {
+            each(c -> c.failed(error));
+        }
+
+        /** The caller's thread leaves the call. */
+        void leave() {
+            each(CacheListener.Call::leave);
+        }
+
+        void each(java.util.function.Consumer<CacheListener.Call> action) {
+            for (CacheListener.Call c : calls) {
+                try {
+                    action.accept(c);
+                } catch (RuntimeException ignored) {
+                    // a listener never fails a call
+                }
+            }
+        }
     }
 
     /**

@@ -45,6 +45,17 @@ public final class CachingChatModel extends AbstractCachingModel implements Chat
     public ChatResponse doChat(ChatRequest request) {
         long start = System.nanoTime();
         CacheEngine.CallContext ctx = engine.context();
+        try {
+            return answer(request, ctx, start);
+        } catch (RuntimeException | Error e) {
+            ctx.failed(e);
+            throw e;
+        } finally {
+            ctx.leave();
+        }
+    }
+
+    private ChatResponse answer(ChatRequest request, CacheEngine.CallContext ctx, long start) {
         ChatRequest effective = engine.layout(request);
         CacheEngine.Lookup lookup = engine.lookup(effective, ctx);
         long lookupNanos = System.nanoTime() - start;

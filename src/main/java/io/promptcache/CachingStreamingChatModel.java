@@ -56,6 +56,14 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
     public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
         long start = System.nanoTime();
         CacheEngine.CallContext ctx = engine.context();
+        try {
+            stream(request, handler, ctx, start);
+        } finally {
+            ctx.leave();
+        }
+    }
+
+    private void stream(ChatRequest request, StreamingChatResponseHandler handler, CacheEngine.CallContext ctx, long start) {
         ChatRequest effective = engine.layout(request);
         CacheEngine.Lookup lookup = engine.lookup(effective, ctx);
         long lookupNanos = System.nanoTime() - start;
@@ -81,7 +89,7 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
                     engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.NONE, CacheEngine.Stored.NOT,
                             true), response, lookupNanos);
                     return null;
-                }, error -> { });
+                }, ctx::failed);
                 if (joined) {
                     engine.metrics().sharedFlight();
                     return;
@@ -110,7 +118,7 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
                 engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.of(response), stored.get().stored(),
                         false), response, lookupNanos + stored.get().nanos());
                 return null;
-            }, error -> { });
+            }, ctx::failed);
             try {
                 delegate.chat(effective, flight);
             } catch (RuntimeException e) {

@@ -26,16 +26,16 @@ final class CachingModelPostProcessor implements BeanPostProcessor {
     private final ObjectProvider<PromptCacheBackend> backend;
     private final ObjectProvider<CacheStore> store;
     private final ObjectProvider<WrappedModels> wrapped;
-    private final ObjectProvider<MeterBinding> meters;
+    private final ObjectProvider<MicrometerBinding> micrometer;
 
     CachingModelPostProcessor(ObjectProvider<PromptCacheProperties> properties, ObjectProvider<PromptCacheBackend> backend,
                               ObjectProvider<CacheStore> store, ObjectProvider<WrappedModels> wrapped,
-                              ObjectProvider<MeterBinding> meters) {
+                              ObjectProvider<MicrometerBinding> micrometer) {
         this.properties = properties;
         this.backend = backend;
         this.store = store;
         this.wrapped = wrapped;
-        this.meters = meters;
+        this.micrometer = micrometer;
     }
 
     @Override
@@ -59,7 +59,7 @@ final class CachingModelPostProcessor implements BeanPostProcessor {
             model = configure(b, props).build();
         }
         wrapped.getObject().add(beanName, model);
-        meters.ifAvailable(m -> m.bind(beanName, model));
+        micrometer.ifAvailable(m -> m.bind(beanName, model));
         LOG.info("PromptCache: bean '{}' answers through the cache ({})", beanName, props.getStore().redis() ? "Redis" : "in memory");
         return model;
     }
@@ -72,6 +72,7 @@ final class CachingModelPostProcessor implements BeanPostProcessor {
                 .defaultTenant(props.getDefaultTenant())
                 .canonicalLayout(props.isCanonicalLayout())
                 .semanticEnabled(props.getSemantic().isEnabled());
+        micrometer.ifAvailable(m -> m.observationListener().ifPresent(b::listener));
         if (props.getSemantic().isEnabled()) {
             b.embeddingModel(shared.embeddingModel()).embeddingStore(shared.embeddingStore())
                     .similarityThreshold(props.getSemantic().getThreshold());

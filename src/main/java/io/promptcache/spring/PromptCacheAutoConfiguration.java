@@ -9,7 +9,6 @@ import io.promptcache.store.CacheStore;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -72,18 +71,18 @@ public class PromptCacheAutoConfiguration {
                                                                    ObjectProvider<PromptCacheBackend> backend,
                                                                    ObjectProvider<CacheStore> store,
                                                                    ObjectProvider<WrappedModels> wrapped,
-                                                                   ObjectProvider<MeterBinding> meters) {
-        return new CachingModelPostProcessor(properties, backend, store, wrapped, meters);
+                                                                   ObjectProvider<MicrometerBinding> micrometer) {
+        return new CachingModelPostProcessor(properties, backend, store, wrapped, micrometer);
     }
 
-    /** Meters, when the application has a Micrometer registry. */
+    /** Meters and observations, when the application has Micrometer's registries. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(MeterRegistry.class)
-    static class Meters {
+    static class Micrometer {
         @Bean
-        @ConditionalOnBean(MeterRegistry.class)
-        MeterBinding promptCacheMeterBinding(MeterRegistry registry) {
-            return new MeterBinding(registry);
+        MicrometerBinding promptCacheMicrometerBinding(ObjectProvider<MeterRegistry> meters,
+                                                       ObjectProvider<io.micrometer.observation.ObservationRegistry> observations) {
+            return new MicrometerBinding(meters.getIfAvailable(), observations.getIfAvailable());
         }
     }
 }

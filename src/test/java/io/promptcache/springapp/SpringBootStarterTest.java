@@ -110,6 +110,9 @@ class SpringBootStarterTest {
             assertEquals(1.0, meters.get("promptcache.requests").tags("bean", "openAiChatModel", "source", "semantic")
                     .functionCounter().count());
 
+            assertTrue(meters.get("promptcache.call").tags("source", "semantic").timer().count() >= 1,
+                    "every call is an observation, tagged with its source");
+
             PromptCacheEndpoint endpoint = ctx.getBean(PromptCacheEndpoint.class);
             Map<String, Object> read = endpoint.read();
             assertTrue(read.toString().contains("exactHits=1") && read.toString().contains("semanticHits=1"), read.toString());
