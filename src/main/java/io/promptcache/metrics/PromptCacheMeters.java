@@ -147,6 +147,20 @@ public final class PromptCacheMeters {
                 .baseUnit("bytes").tags(common).register(registry);
     }
 
+    /**
+     * Opt-in: {@code promptcache.tenant.requests} (counter) with a {@code tenant} tag and {@code source}.
+     * Only for applications with a small, known set of tenants: every tenant id becomes a time series in
+     * the metrics backend, and tenant ids are data of your users. Pass it to the builder's {@code listener}.
+     */
+    public static io.promptcache.CacheListener tenantRequests(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        return outcome -> io.micrometer.core.instrument.Counter.builder("promptcache.tenant.requests")
+                .description("Calls by tenant and by where the answer came from")
+                .tag("tenant", outcome.tenant() == null ? "none" : outcome.tenant())
+                .tag("source", outcome.source().wireName())
+                .register(registry).increment();
+    }
+
     private static void requests(MeterRegistry registry, Tags common, CacheMetrics metrics, String source, String shared,
                                  ToDoubleFunction<CacheMetrics.Snapshot> value) {
         counter(registry, "promptcache.requests", "Calls, by where the answer came from",

@@ -72,7 +72,12 @@ final class CachingModelPostProcessor implements BeanPostProcessor {
                 .defaultTenant(props.getDefaultTenant())
                 .canonicalLayout(props.isCanonicalLayout())
                 .semanticEnabled(props.getSemantic().isEnabled());
-        micrometer.ifAvailable(m -> m.observationListener().ifPresent(b::listener));
+        micrometer.ifAvailable(m -> {
+            m.observationListener().ifPresent(b::listener);
+            if (props.getMetrics().isTenantTag()) {
+                m.tenantListener().ifPresent(b::listener);
+            }
+        });
         if (props.getSemantic().isEnabled()) {
             b.embeddingModel(shared.embeddingModel()).embeddingStore(shared.embeddingStore())
                     .similarityThreshold(props.getSemantic().getThreshold());

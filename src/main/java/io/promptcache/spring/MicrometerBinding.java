@@ -29,6 +29,11 @@ final class MicrometerBinding {
         }
     }
 
+    /** The opt-in per-tenant counter, when there is a meter registry. */
+    Optional<CacheListener> tenantListener() {
+        return Optional.ofNullable(meters).map(PromptCacheMeters::tenantRequests);
+    }
+
     Optional<CacheListener> observationListener() {
         return Optional.ofNullable(observations).map(PromptCacheObservations::listener);
     }

@@ -37,6 +37,28 @@ public class PromptCacheProperties {
     private final Semantic semantic = new Semantic();
     private final Embedding embedding = new Embedding();
     private final Web web = new Web();
+    private final Metrics metrics = new Metrics();
+
+    /** Meters. */
+    public static class Metrics {
+        /**
+         * Also count calls by tenant (promptcache.tenant.requests). Off by default: every tenant id becomes a time
+         * series, and tenant ids are your users' data. Only for a small, known set of tenants.
+         */
+        private boolean tenantTag;
+
+        public boolean isTenantTag() {
+            return tenantTag;
+        }
+
+        public void setTenantTag(boolean tenantTag) {
+            this.tenantTag = tenantTag;
+        }
+    }
+
+    public Metrics getMetrics() {
+        return metrics;
+    }
 
     /** Where entries and vectors live. */
     public static class Store {

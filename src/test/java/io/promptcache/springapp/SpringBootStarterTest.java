@@ -112,6 +112,7 @@ class SpringBootStarterTest {
 
             assertTrue(meters.get("promptcache.call").tags("source", "semantic").timer().count() >= 1,
                     "every call is an observation, tagged with its source");
+            assertTrue(meters.find("promptcache.tenant.requests").meters().isEmpty(), "no tenant tag unless asked for");
 
             PromptCacheEndpoint endpoint = ctx.getBean(PromptCacheEndpoint.class);
             Map<String, Object> read = endpoint.read();
@@ -152,6 +153,15 @@ class SpringBootStarterTest {
             assertEquals(CacheSource.LLM, ask(assistant, "什么是大模型？"));
             assertEquals(CacheSource.SEMANTIC, ask(assistant, "大模型是什么？"));
             assertTrue(ollama.requests() >= 2, "the embeddings came from Ollama over HTTP");
+        }
+    }
+
+    @Test
+    void aTenantTagOnlyWhenAskedFor() {
+        try (ConfigurableApplicationContext ctx = app("promptcache.metrics.tenant-tag=true")) {
+            ask(ctx.getBean(Assistant.class), "什么是大模型？");
+            assertEquals(1.0, ctx.getBean(MeterRegistry.class).get("promptcache.tenant.requests")
+                    .tags("tenant", "acme", "source", "llm").counter().count());
         }
     }
 
