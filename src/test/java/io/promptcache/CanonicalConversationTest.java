@@ -182,16 +182,7 @@ class CanonicalConversationTest {
     static long[] commands(RedisProcess server) {
         try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", server.port)) {
             String info = j.info("commandstats");
-            return new long[]{calls(info, "hmget"), calls(info, "mget")};
+            return new long[]{io.promptcache.testing.CommandStats.calls(info, "hmget"), io.promptcache.testing.CommandStats.calls(info, "mget")};
         }
-    }
-
-    static long calls(String info, String command) {
-        for (String line : info.split("\r?\n")) {
-            if (line.startsWith("cmdstat_" + command + ":calls=")) {
-                return Long.parseLong(line.substring(("cmdstat_" + command + ":calls=").length()).split(",")[0]);
-            }
-        }
-        return 0;
     }
 }

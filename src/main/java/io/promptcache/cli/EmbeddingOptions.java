@@ -31,22 +31,7 @@ public final class EmbeddingOptions {
      * what to pass when that model cannot answer.
      */
     int dimension(EmbeddingModel model) {
-        if (dimension != null) {
-            if (dimension < 1) {
-                throw new IllegalArgumentException("--embedding-dimension must be positive, was " + dimension);
-            }
-            return dimension;
-        }
-        int known = EmbeddingModels.knownDimension(model);
-        if (known > 0) {
-            return known;
-        }
-        try {
-            return model.dimension();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("cannot learn the vector size of " + model + " while it does not answer ("
-                    + e.getClass().getSimpleName() + "); pass --embedding-dimension N");
-        }
+        return EmbeddingModels.dimension(model, dimension, "--embedding-dimension N");
     }
 
     /** Names the embedder, for caches of its results. */

@@ -68,6 +68,29 @@ public final class EmbeddingModels {
     }
 
     /**
+     * The vector size to build a store with: {@code configured} when given, else what is known without a
+     * call, else the model's answer; a model that cannot answer is an error that says to set {@code setting}.
+     */
+    public static int dimension(EmbeddingModel model, Integer configured, String setting) {
+        if (configured != null) {
+            if (configured < 1) {
+                throw new IllegalArgumentException(setting + " must be positive, was " + configured);
+            }
+            return configured;
+        }
+        int known = knownDimension(model);
+        if (known > 0) {
+            return known;
+        }
+        try {
+            return model.dimension();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("cannot learn the vector size of " + model + " while it does not answer ("
+                    + e.getClass().getSimpleName() + "); set " + setting);
+        }
+    }
+
+    /**
      * The model's dimension when it is known without calling the model (our own models, and well-known
      * Ollama models), otherwise -1.
      */

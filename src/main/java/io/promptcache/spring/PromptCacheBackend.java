@@ -30,7 +30,8 @@ public final class PromptCacheBackend implements AutoCloseable {
         this.embeddingModel = ownEmbeddingModel != null ? ownEmbeddingModel : embedder(props);
         if (props.getStore().redis()) {
             RedisConfig config = RedisConfig.builder().url(props.getStore().getUrl()).keyPrefix(props.getStore().getKeyPrefix()).build();
-            this.redis = RedisCache.builder().config(config).dimension(dimension(props, embeddingModel))
+            this.redis = RedisCache.builder().config(config).dimension(EmbeddingModels.dimension(embeddingModel,
+                    props.getEmbedding().getOllama().getDimension(), "promptcache.embedding.ollama.dimension"))
                     .maxEntriesPerTenant(props.getMaxEntriesPerTenant()).ttl(props.getTtl()).build();
             this.defaultStore = redis.cacheStore();
             this.embeddingStore = ownEmbeddingStore != null ? ownEmbeddingStore : redis.embeddingStore();
@@ -47,24 +48,6 @@ public final class PromptCacheBackend implements AutoCloseable {
             return EmbeddingModels.ollama(e.getOllama().getBaseUrl(), e.getOllama().getModelName(), e.getOllama().getTimeout());
         }
         return EmbeddingModels.inProcess();
-    }
-
-    /** The vector size, without calling a remote model that may be down at start. */
-    private static int dimension(PromptCacheProperties props, EmbeddingModel model) {
-        Integer configured = props.getEmbedding().getOllama().getDimension();
-        if (configured != null) {
-            return configured;
-        }
-        int known = EmbeddingModels.knownDimension(model);
-        if (known > 0) {
-            return known;
-        }
-        try {
-            return model.dimension();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("cannot learn the vector size of " + model + " (" + e.getClass().getSimpleName()
-                    + "); set promptcache.embedding.ollama.dimension");
-        }
     }
 
     public EmbeddingModel embeddingModel() {

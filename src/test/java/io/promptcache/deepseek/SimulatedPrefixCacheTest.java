@@ -1,37 +1,16 @@
 package io.promptcache.deepseek;
 
 import io.promptcache.prefix.TokenEstimator;
+import io.promptcache.testing.MovableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SimulatedPrefixCacheTest {
-
-    static final class MovableClock extends Clock {
-        long millis;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-    }
 
     static final String SYSTEM = "系统提示词。".repeat(60); // ~240 tokens
 

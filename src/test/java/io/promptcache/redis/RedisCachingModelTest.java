@@ -196,16 +196,7 @@ class RedisCachingModelTest {
                 ((redis.clients.jedis.JedisPooled) redis.client()).getPool().getResource())) {
             info = j.info("commandstats");
         }
-        return new long[]{calls(info, "hmget"), calls(info, "exists")};
-    }
-
-    static long calls(String info, String command) {
-        for (String line : info.split("\r?\n")) {
-            if (line.startsWith("cmdstat_" + command + ":calls=")) {
-                return Long.parseLong(line.substring(("cmdstat_" + command + ":calls=").length()).split(",")[0]);
-            }
-        }
-        return 0;
+        return new long[]{io.promptcache.testing.CommandStats.calls(info, "hmget"), io.promptcache.testing.CommandStats.calls(info, "exists")};
     }
 
     static int syncThreads() {
