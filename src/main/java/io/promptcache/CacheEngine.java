@@ -23,7 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,13 +67,11 @@ final class CacheEngine {
     private final DependencyGuard guard;
     private final CompletableFuture<Void> embedderWarm;
     private final IndexBacklog backlog = new IndexBacklog(10_000);
-    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
     private final CacheAccounting accounting;
     private final PrefixBreakDetector prefixBreaks;
     private final FreshnessPolicy freshness;
     private final TtlMode ttlMode;
-    private final boolean canonicalConversations;
-    private final RecentTurns recentTurns = new RecentTurns(10_000);
+    private final CanonicalTurns canonicalTurns;
     private final Duration maxAge;
 
     CacheEngine(CachingModelBuilder<?> b) {
@@ -97,7 +94,7 @@ final class CacheEngine {
         this.prefixBreaks = b.prefixBreakDetector;
         this.freshness = b.freshness;
         this.ttlMode = b.ttlMode;
-        this.canonicalConversations = b.canonicalConversations;
+        this.canonicalTurns = new CanonicalTurns(b.canonicalConversations);
         this.maxAge = b.maxAge;
         this.guard = new DependencyGuard(metrics, b.retryInterval);
         this.embedderWarm = warmEmbedder();
@@ -266,60 +263,17 @@ final class CacheEngine {
      * canonicalised and the literal request had no entry.
      */
     private ExactStep exactStep(ChatRequest request, RequestFingerprint literal, CallContext ctx) {
-        Map<Integer, String> canonical = new HashMap<>();
-        List<RequestFingerprint.Turn> unknown = new ArrayList<>();
-        if (canonicalConversations) {
-            for (RequestFingerprint.Turn turn : literal.turns()) {
-                String known = recentTurns.get(ctx.tenant(), turn.key());
-                if (known != null) {
-                    canonical.put(turn.userIndex(), known);
-                } else {
-                    unknown.add(turn);
-                }
-            }
-        }
-        CacheStore.ExactRead read = store.hitWithTurns(ctx.tenant(), literal.exactKey(),
-                unknown.stream().map(RequestFingerprint.Turn::key).toList());
+        CanonicalTurns.Read read = canonicalTurns.readWithExact(store, literal, ctx.tenant());
         guard.ok(CacheDependency.STORE);
-        for (int i = 0; i < read.canonicalQuestions().size(); i++) {
-            String q = read.canonicalQuestions().get(i);
-            if (q != null) {
-                canonical.put(unknown.get(i).userIndex(), q);
-            }
-        }
-        if (canonical.isEmpty() || read.entry().isPresent()) {
+        if (read.canonical().isEmpty() || read.entry().isPresent()) {
             return new ExactStep(literal, read.entry());
         }
-        RequestFingerprint keyed = RequestFingerprint.of(request, ctx.tenant(), perUserIsolation ? ctx.user() : null, canonical);
+        RequestFingerprint keyed = RequestFingerprint.of(request, ctx.tenant(), perUserIsolation ? ctx.user() : null,
+                read.canonical());
         return new ExactStep(keyed, store.hit(ctx.tenant(), keyed.exactKey()));
     }
 
     private record ExactStep(RequestFingerprint fingerprint, Optional<CacheEntry> entry) {
-    }
-
-    /**
-     * After a semantic hit, remembers that this question, in this literal context, was answered as the
-     * stored question: the conversation's next requests are keyed as that question's. In this JVM at once
-     * (the next request may come at once), in the store in the background.
-     */
-    private void rememberCanonicalTurn(RequestFingerprint fp, CallContext ctx, CacheEntry served) {
-        if (!canonicalConversations || fp.questionJson() == null || served.question() == null
-                || served.question().equals(fp.question()) || served.response().text() == null) {
-            return;
-        }
-        String key = fp.turnKey(served.response().text());
-        recentTurns.put(ctx.tenant(), key, served.question());
-        try {
-            executor.execute(() -> {
-                try {
-                    store.recordCanonicalTurn(ctx.tenant(), key, served.question(), ttl);
-                } catch (RuntimeException e) {
-                    faults.fault("canonical turn", e);
-                }
-            });
-        } catch (RuntimeException rejected) {
-            faults.fault("canonical turn", rejected); // this JVM still knows it
-        }
     }
 
     private Lookup findSemantic(RequestFingerprint fp, CallContext ctx, SemanticProbe probe,
@@ -368,7 +322,7 @@ final class CacheEngine {
                 index.remove(ctx.tenant(), candidate.entryId());
                 continue;
             }
-            rememberCanonicalTurn(fp, ctx, entry.get());
+            canonicalTurns.remember(fp, ctx.tenant(), entry.get(), store, ttl, executor, faults);
             return new Lookup(ctx, fp, CacheSource.SEMANTIC, entry.get(), candidate, embedding, Set.of(), false);
         }
         return Lookup.miss(ctx, fp, embedding, Set.of(), false);
@@ -488,34 +442,7 @@ final class CacheEngine {
 
     /** Indexes, in the background, answers stored while the embedder or the vector store was down. */
     private void drainBacklog() {
-        if (backlog.isEmpty() || !draining.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            executor.execute(() -> {
-                try {
-                    List<IndexBacklog.Pending> batch = backlog.take(256);
-                    for (int i = 0; i < batch.size(); i++) {
-                        IndexBacklog.Pending p = batch.get(i);
-                        CacheDependency step = CacheDependency.EMBEDDER;
-                        try {
-                            Embedding embedding = index.embed(p.question());
-                            step = CacheDependency.VECTOR_STORE;
-                            index.remove(p.tenant(), p.entryId());
-                            index.add(p.entryId(), p.tenant(), p.scopeKey(), p.question(), embedding);
-                        } catch (RuntimeException e) {
-                            guard.failed(step, FaultLog.kind(e));
-                            batch.subList(i, batch.size()).forEach(backlog::offer); // later, when it answers again
-                            return;
-                        }
-                    }
-                } finally {
-                    draining.set(false);
-                }
-            });
-        } catch (RuntimeException rejected) {
-            draining.set(false); // the pool is full: the next success tries again
-        }
+        backlog.drain(index, executor, guard);
     }
 
     /**

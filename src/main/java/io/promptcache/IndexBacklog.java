@@ -1,8 +1,13 @@
 package io.promptcache;
 
+import dev.langchain4j.data.embedding.Embedding;
+import io.promptcache.semantic.SemanticIndex;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -21,6 +26,7 @@ final class IndexBacklog {
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final LongAdder dropped = new LongAdder();
+    private final AtomicBoolean draining = new AtomicBoolean();
 
     IndexBacklog(int capacity) {
         this.capacity = capacity;
@@ -44,6 +50,41 @@ final class IndexBacklog {
             out.add(p);
         }
         return out;
+    }
+
+    /**
+     * Embeds and indexes a batch in the background, one drain at a time. Stops at the first failure, which
+     * marks the dependency down and keeps the rest for later.
+     */
+    void drain(SemanticIndex index, Executor executor, DependencyGuard guard) {
+        if (isEmpty() || !draining.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    List<Pending> batch = take(256);
+                    for (int i = 0; i < batch.size(); i++) {
+                        Pending p = batch.get(i);
+                        CacheDependency step = CacheDependency.EMBEDDER;
+                        try {
+                            Embedding embedding = index.embed(p.question());
+                            step = CacheDependency.VECTOR_STORE;
+                            index.remove(p.tenant(), p.entryId());
+                            index.add(p.entryId(), p.tenant(), p.scopeKey(), p.question(), embedding);
+                        } catch (RuntimeException e) {
+                            guard.failed(step, FaultLog.kind(e));
+                            batch.subList(i, batch.size()).forEach(this::offer); // later, when it answers again
+                            return;
+                        }
+                    }
+                } finally {
+                    draining.set(false);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            draining.set(false); // the pool is full: the next success tries again
+        }
     }
 
     boolean isEmpty() {

@@ -153,7 +153,10 @@ class FaultMatrixTest {
             java.util.concurrent.atomic.AtomicInteger probe = new java.util.concurrent.atomic.AtomicInteger();
             awaitTrue(() -> {
                 rig.ask("恢复检查第" + probe.incrementAndGet() + "次？");
-                return rig.model.metrics().snapshot().degraded().isEmpty() && rig.model.engine.indexBacklog() == 0;
+                // Up, nothing waiting for a vector, the embedder loaded, and the vector search mode chosen and
+                // loaded (AUTO asks Redis again at most once a second after it returns).
+                return rig.model.metrics().snapshot().degraded().isEmpty() && rig.model.engine.indexBacklog() == 0
+                        && rig.model.engine.embedderReady() && rig.cache.embeddingStore().loaded();
             }, () -> "every dependency is up again: " + rig.model.metrics().snapshot().health());
             assertEquals(CacheSource.LLM, rig.ask("什么是数据库？").source());
             assertEquals(CacheSource.EXACT, rig.ask("什么是数据库？").source(), "the exact tier works again");

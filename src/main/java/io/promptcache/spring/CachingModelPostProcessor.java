@@ -68,6 +68,8 @@ final class CachingModelPostProcessor implements BeanPostProcessor {
         PromptCacheBackend shared = backend.getObject();
         b.cacheStore(store.getObject())
                 .ttl(props.getTtl())
+                .lookupTimeout(props.getLookupTimeout())
+                .writeTimeout(props.getWriteTimeout())
                 .perUserIsolation(props.isPerUserIsolation())
                 .defaultTenant(props.getDefaultTenant())
                 .canonicalLayout(props.isCanonicalLayout())

@@ -18,6 +18,12 @@ public class PromptCacheProperties {
     /** Time to live of cached answers. */
     private Duration ttl = CachingModelBuilder.DEFAULT_TTL;
 
+    /** Latency budget of a lookup; past it the call goes on to the model. */
+    private Duration lookupTimeout = CachingModelBuilder.DEFAULT_LOOKUP_TIMEOUT;
+
+    /** Latency budget of storing an answer; past it the write finishes in the background. */
+    private Duration writeTimeout = CachingModelBuilder.DEFAULT_WRITE_TIMEOUT;
+
     /** Maximum entries per tenant; the least recently used go first. */
     private int maxEntriesPerTenant = 10_000;
 
@@ -225,6 +231,12 @@ public class PromptCacheProperties {
         if (ttl == null || ttl.isNegative()) {
             throw new IllegalArgumentException("promptcache.ttl must be a positive duration (or 0 for no expiry), was " + ttl);
         }
+        for (Duration d : new Duration[]{lookupTimeout, writeTimeout}) {
+            if (d == null || d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException("promptcache.lookup-timeout and promptcache.write-timeout must be "
+                        + "positive durations, were " + lookupTimeout + " and " + writeTimeout);
+            }
+        }
         if (maxEntriesPerTenant < 1) {
             throw new IllegalArgumentException("promptcache.max-entries-per-tenant must be at least 1, was " + maxEntriesPerTenant);
         }
@@ -261,6 +273,22 @@ public class PromptCacheProperties {
 
     public void setTtl(Duration ttl) {
         this.ttl = ttl;
+    }
+
+    public Duration getLookupTimeout() {
+        return lookupTimeout;
+    }
+
+    public void setLookupTimeout(Duration lookupTimeout) {
+        this.lookupTimeout = lookupTimeout;
+    }
+
+    public Duration getWriteTimeout() {
+        return writeTimeout;
+    }
+
+    public void setWriteTimeout(Duration writeTimeout) {
+        this.writeTimeout = writeTimeout;
     }
 
     public int getMaxEntriesPerTenant() {

@@ -65,6 +65,9 @@ class SpringBootStarterTest {
                 "langchain4j.open-ai.streaming-chat-model.api-key=sk-test",
                 "langchain4j.open-ai.streaming-chat-model.model-name=deepseek-chat",
                 "spring.jmx.enabled=true",
+                // Generous budgets: these tests check behaviour, not speed, and the first may load the embedder.
+                "promptcache.lookup-timeout=10s",
+                "promptcache.write-timeout=10s",
                 "management.endpoints.jmx.exposure.include=promptcache",
                 "logging.level.root=WARN"));
         all.addAll(List.of(properties));
@@ -183,7 +186,8 @@ class SpringBootStarterTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"promptcache.semantic.threshold=1.5", "promptcache.embedding.provider=openai",
-            "promptcache.store.url=mysql://localhost", "promptcache.ttl=-1h", "promptcache.max-entries-per-tenant=0"})
+            "promptcache.store.url=mysql://localhost", "promptcache.ttl=-1h", "promptcache.max-entries-per-tenant=0",
+            "promptcache.lookup-timeout=0s"})
     void aWrongValueFailsStartUpNamingTheProperty(String property) {
         Exception e = assertThrows(Exception.class, () -> app(property).close());
         String property0 = property.substring(0, property.indexOf('='));

@@ -31,7 +31,8 @@ class AgentApplicationTest {
     }
 
     @Test
-    void repeatsAndParaphrasesAreServedFromTheCache() {
+    void repeatsAndParaphrasesAreServedFromTheCache() throws InterruptedException {
+        Thread.sleep(2000); // as a user's first request would come: the embedder loads in the background meanwhile
         List<String> sources = new ArrayList<>();
         for (String q : List.of("什么是大模型？", "什么是大模型？", "大模型是什么？")) {
             try (CacheScope scope = CacheScope.open("acme")) {
