@@ -227,17 +227,7 @@ final class CacheEngine {
         if (target - e.expiresAt() < ttl.toMillis() / 10) {
             return;
         }
-        try {
-            executor.execute(() -> {
-                try {
-                    store.extend(hit.context().tenant(), e.id(), target);
-                } catch (RuntimeException ex) {
-                    faults.fault("sliding ttl", ex);
-                }
-            });
-        } catch (RuntimeException rejected) {
-            faults.fault("sliding ttl", rejected); // the pool is full: this hit does not slide
-        }
+        faults.inBackground(executor, "sliding ttl", () -> store.extend(hit.context().tenant(), e.id(), target));
     }
 
     /**

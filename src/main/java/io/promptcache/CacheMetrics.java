@@ -82,19 +82,9 @@ public final class CacheMetrics {
         health.get(dependency).up();
     }
 
-    boolean isUp(CacheDependency dependency) {
+    /** True while the dependency answers; false from its first fault until its next success. */
+    public boolean isUp(CacheDependency dependency) {
         return health.get(dependency).up;
-    }
-
-    /** Dependencies down now. */
-    public Set<CacheDependency> degraded() {
-        Set<CacheDependency> out = EnumSet.noneOf(CacheDependency.class);
-        health.forEach((d, s) -> {
-            if (!s.up) {
-                out.add(d);
-            }
-        });
-        return out;
     }
 
     /** The state of every dependency, in declaration order. */

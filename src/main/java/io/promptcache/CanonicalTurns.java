@@ -76,17 +76,8 @@ final class CanonicalTurns {
         synchronized (recent) {
             recent.put(tenant + '\n' + key, served.question());
         }
-        try {
-            executor.execute(() -> {
-                try {
-                    store.recordCanonicalTurn(tenant, key, served.question(), ttl);
-                } catch (RuntimeException e) {
-                    faults.fault("canonical turn", e);
-                }
-            });
-        } catch (RuntimeException rejected) {
-            faults.fault("canonical turn", rejected); // this JVM still knows it
-        }
+        // Should the write fail, this JVM still knows the turn.
+        faults.inBackground(executor, "canonical turn", () -> store.recordCanonicalTurn(tenant, key, served.question(), ttl));
     }
 
     private String recent(String tenant, String turnKey) {

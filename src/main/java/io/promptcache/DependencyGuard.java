@@ -43,8 +43,4 @@ final class DependencyGuard {
         lastAttempt.get(dependency).set(System.nanoTime());
         metrics.dependencyFault(dependency, kind);
     }
-
-    boolean isUp(CacheDependency dependency) {
-        return metrics.isUp(dependency);
-    }
 }

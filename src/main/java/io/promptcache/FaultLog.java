@@ -40,6 +40,24 @@ final class FaultLog {
     }
 
     /**
+     * Runs cache I/O nobody waits for (a sliding TTL, a canonical turn): a fault, or a full pool, is logged
+     * like any other and costs only that write.
+     */
+    void inBackground(java.util.concurrent.Executor executor, String operation, Runnable work) {
+        try {
+            executor.execute(() -> {
+                try {
+                    work.run();
+                } catch (RuntimeException e) {
+                    fault(operation, e);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            fault(operation, rejected);
+        }
+    }
+
+    /**
      * The simple class name of the first cause that is not a mere wrapper, e.g. {@code ConnectException}
      * inside LangChain4j's {@code RuntimeException}: what an operator can act on.
      */

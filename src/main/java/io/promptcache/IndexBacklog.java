@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Answers stored while the embedder or the vector store was down: the exact tier has them at once, and
@@ -25,7 +24,6 @@ final class IndexBacklog {
     private final int capacity;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
-    private final LongAdder dropped = new LongAdder();
     private final AtomicBoolean draining = new AtomicBoolean();
 
     IndexBacklog(int capacity) {
@@ -35,7 +33,6 @@ final class IndexBacklog {
     void offer(Pending pending) {
         if (size.incrementAndGet() > capacity) {
             size.decrementAndGet();
-            dropped.increment();
             return;
         }
         queue.add(pending);
@@ -93,9 +90,5 @@ final class IndexBacklog {
 
     int size() {
         return size.get();
-    }
-
-    long dropped() {
-        return dropped.sum();
     }
 }

@@ -116,7 +116,7 @@ public final class PromptCacheMeters {
         for (CacheDependency d : CacheDependency.values()) {
             counter(registry, "promptcache.dependency.faults", "Faults of a dependency", common.and("dependency", d.wireName()),
                     metrics, s -> s.health().get(d).faults());
-            Gauge.builder("promptcache.dependency.up", metrics, m -> m.degraded().contains(d) ? 0 : 1)
+            Gauge.builder("promptcache.dependency.up", metrics, m -> m.isUp(d) ? 1 : 0)
                     .description("1 while the dependency answers, 0 while the cache passes over it")
                     .tags(common).tag("dependency", d.wireName()).register(registry);
         }

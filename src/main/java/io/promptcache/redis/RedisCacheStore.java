@@ -371,8 +371,11 @@ public final class RedisCacheStore implements CacheStore {
         if (turnKeys.isEmpty()) {
             return List.of();
         }
-        String tag = RedisKeys.tenantTag(tenant);
-        return jedis.mget(turnKeys.stream().map(k -> keys.canonicalTurn(tag, k)).toArray(String[]::new));
+        return jedis.mget(turnKeys(RedisKeys.tenantTag(tenant), turnKeys));
+    }
+
+    private String[] turnKeys(String tag, List<String> turnKeys) {
+        return turnKeys.stream().map(k -> keys.canonicalTurn(tag, k)).toArray(String[]::new);
     }
 
     @Override
@@ -385,7 +388,7 @@ public final class RedisCacheStore implements CacheStore {
         Response<List<String>> canonical;
         try (AbstractPipeline p = Pipelines.open(jedis)) { // one slot: every key carries the tenant's tag
             values = p.hmget(bytes(keys.entry(tag, entryId)), READ_FIELD_ARRAY);
-            canonical = p.mget(turnKeys.stream().map(k -> keys.canonicalTurn(tag, k)).toArray(String[]::new));
+            canonical = p.mget(turnKeys(tag, turnKeys));
             p.sync();
         }
         return new ExactRead(served(tenant, entryId, values.get()), canonical.get());
