@@ -219,10 +219,13 @@ final class CacheEngine {
      * writes per TTL, not one per hit.
      */
     void slide(Lookup hit) {
-        if (ttlMode != TtlMode.SLIDING || ttl.isZero() || hit.entry().expiresAt() == 0) {
+        CacheEntry e = hit.entry();
+        // Only entries stored with the usual TTL slide: one kept briefly on purpose (a time-sensitive answer,
+        // a caller's shorter TTL) must not be made to live as long as the others by being popular.
+        if (ttlMode != TtlMode.SLIDING || ttl.isZero() || e.expiresAt() == 0
+                || e.expiresAt() - e.createdAt() < ttl.toMillis() * 9 / 10) {
             return;
         }
-        CacheEntry e = hit.entry();
         long target = Math.min(clock.millis() + ttl.toMillis(), e.createdAt() + maxAge.toMillis());
         if (target - e.expiresAt() < ttl.toMillis() / 10) {
             return;

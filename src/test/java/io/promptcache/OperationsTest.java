@@ -257,6 +257,19 @@ class OperationsTest {
         }
     }
 
+    @Test
+    void aTimeSensitiveAnswerKeptBrieflyDoesNotSlide() {
+        MovableClock clock = new MovableClock();
+        CachingChatModel model = cache("memory").clock(clock).ttl(Duration.ofMinutes(60)).ttlMode(TtlMode.SLIDING)
+                .freshness(FreshnessPolicy.shortTtl(Duration.ofMinutes(5))).executor(new DirectExecutor()).build();
+        call(model, "今天北京天气怎么样？");
+        clock.millis += Duration.ofMinutes(4).toMillis();
+        assertEquals(CacheSource.EXACT, call(model, "今天北京天气怎么样？").source());
+        clock.millis += Duration.ofMinutes(2).toMillis();
+        assertEquals(CacheSource.LLM, call(model, "今天北京天气怎么样？").source(),
+                "kept for its 5 minutes, not slid to another hour by the hit");
+    }
+
     /** Runs the cache's background work on the calling thread, so the sliding write is done when the call returns. */
     static final class DirectExecutor extends java.util.concurrent.AbstractExecutorService {
         private volatile boolean shutdown;
