@@ -247,7 +247,7 @@ public final class ChatCommand implements Callable<Integer> {
 
     private void printError(int conversation, int turn, String question, RuntimeException error)
             throws JsonProcessingException {
-        String message = error.getClass().getSimpleName() + ": " + error.getMessage();
+        String message = FaultMessages.describe(error);
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("conversation", conversation);
