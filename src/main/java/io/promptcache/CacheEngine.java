@@ -49,8 +49,8 @@ final class CacheEngine {
 
     private final CacheStore store;
     private final SemanticIndex index;
-    private final VerifierChain verifiers;
-    private final double threshold;
+    /** The threshold and verifiers of each vector space (models are calibrated apart). */
+    private final Map<String, Matching> matching;
     private final Duration ttl;
     private final Duration lookupTimeout;
     private final Duration writeTimeout;
@@ -77,8 +77,7 @@ final class CacheEngine {
     CacheEngine(CachingModelBuilder<?> b) {
         this.store = b.resolveStore();
         this.index = b.resolveIndex();
-        this.verifiers = new VerifierChain(b.verifiers);
-        this.threshold = b.similarityThreshold;
+        this.matching = index == null ? Map.of() : b.resolveMatching(index);
         this.ttl = b.ttl;
         this.lookupTimeout = b.lookupTimeout;
         this.writeTimeout = b.writeTimeout;
@@ -196,7 +195,7 @@ final class CacheEngine {
         if (exact.get().entry().isPresent()) {
             return refreshed(new Lookup(ctx, fp, CacheSource.EXACT, exact.get().entry().get(), null, null, degraded, false));
         }
-        if (index == null || !fp.semanticEligible() || ctx.control().exactOnly()) {
+        if (index == null || !fp.semanticEligible() || ctx.control().exactOnly() || !index.covers(fp.question())) {
             return Lookup.miss(ctx, fp, null, degraded, false);
         }
         if (!awaitEmbedder(deadline)) {
@@ -269,6 +268,10 @@ final class CacheEngine {
     private record ExactStep(RequestFingerprint fingerprint, Optional<CacheEntry> entry) {
     }
 
+    /** What a candidate of one vector space must pass: its cosine threshold, then its verifiers. */
+    record Matching(double threshold, VerifierChain verifiers) {
+    }
+
     private Lookup findSemantic(RequestFingerprint fp, CallContext ctx, SemanticProbe probe,
                                 Set<CacheDependency> degraded) {
         Embedding embedding = index.embed(fp.question());
@@ -284,17 +287,18 @@ final class CacheEngine {
         // The nearest whatever their similarity: the best one's similarity is what a threshold is tuned on.
         List<MatchCandidate> candidates = index.search(ctx.tenant(), fp.scopeKey(), fp.question(),
                 fp.conversationTurns(), embedding, 0);
+        Matching rules = matching.get(index.spaceOf(fp.question()));
         guard.ok(CacheDependency.VECTOR_STORE);
         drainBacklog();
         if (!candidates.isEmpty()) {
             metrics.similarity(candidates.get(0).similarity());
         }
         for (MatchCandidate candidate : candidates) {
-            if (candidate.similarity() < threshold) {
+            if (candidate.similarity() < rules.threshold()) {
                 break; // most similar first
             }
             probe.phase.set(CacheDependency.CACHE);
-            Verdict verdict = verifiers.verify(candidate);
+            Verdict verdict = rules.verifiers().verify(candidate);
             if (!verdict.accepted()) {
                 metrics.rejected(verdict.verifier());
                 LOG.debug("semantic candidate rejected by {}: {}", verdict.verifier(), verdict.reason());
@@ -312,7 +316,7 @@ final class CacheEngine {
                 // Expired, evicted or deleted since it was indexed: forget the vector and look further.
                 metrics.staleCandidate();
                 probe.phase.set(CacheDependency.VECTOR_STORE);
-                index.remove(ctx.tenant(), candidate.entryId());
+                index.remove(ctx.tenant(), candidate.entryId(), fp.question());
                 continue;
             }
             canonicalTurns.remember(fp, ctx.tenant(), entry.get(), store, ttl, executor, faults);
@@ -353,7 +357,8 @@ final class CacheEngine {
         if (!guard.allow(CacheDependency.STORE)) {
             return new Stored(false, EnumSet.of(CacheDependency.STORE));
         }
-        boolean searchable = index != null && fp.semanticEligible() && !response.aiMessage().hasToolExecutionRequests();
+        boolean searchable = index != null && fp.semanticEligible() && index.covers(fp.question())
+                && !response.aiMessage().hasToolExecutionRequests();
         boolean indexNow = searchable && embedderReady();
         Phase phase = new Phase(CacheDependency.STORE);
         CompletableFuture<Boolean> put = new CompletableFuture<>();
@@ -361,12 +366,13 @@ final class CacheEngine {
             try {
                 long now = clock.millis();
                 Embedding known = miss.embedding();
+                // The vector goes to the index alone: with several spaces, only the index knows where it belongs.
                 CacheEntry entry = new CacheEntry(fp.exactKey(), miss.context().tenant(), fp.scopeKey(), fp.question(),
-                        StoredResponse.from(response), known == null ? null : known.vector(), now, now, 0, 0);
+                        StoredResponse.from(response), null, now, now, 0, 0);
                 boolean vectors = searchable && guard.allow(CacheDependency.VECTOR_STORE);
                 if (vectors) {
                     phase.set(CacheDependency.VECTOR_STORE);
-                    index.remove(entry.tenant(), entry.id()); // re-storing the same request must not leave two vectors
+                    index.remove(entry.tenant(), entry.id(), fp.question()); // re-storing must not leave two vectors
                 }
                 phase.set(CacheDependency.STORE);
                 store.put(entry, storeTtl);
@@ -555,7 +561,7 @@ final class CacheEngine {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                index.embed("warm-up");
+                index.warmUp();
                 guard.ok(CacheDependency.EMBEDDER);
             } catch (EmbeddingDimensionException e) {
                 metrics.fault();

@@ -4,7 +4,10 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.store.embedding.EmbeddingStore;
 import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
+import io.promptcache.embedding.BgeSmallEmbeddingModel;
 import io.promptcache.embedding.EmbeddingModels;
+import io.promptcache.embedding.InProcessModel;
+import io.promptcache.embedding.QuestionScript;
 import io.promptcache.redis.RedisEmbeddingStore;
 import io.promptcache.prefix.PrefixBreakDetector;
 import io.promptcache.prefix.ProviderPricing;
@@ -12,6 +15,9 @@ import io.promptcache.semantic.HitVerifier;
 import io.promptcache.quality.OperatingPoint;
 import io.promptcache.semantic.TokenEncoder;
 import io.promptcache.semantic.SemanticIndex;
+import io.promptcache.semantic.VerifierChain;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.promptcache.store.CacheStore;
 import io.promptcache.store.InMemoryCacheStore;
 
@@ -19,7 +25,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -38,12 +46,17 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
     public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(7);
 
+    private static final Logger LOG = LoggerFactory.getLogger(CachingModelBuilder.class);
+
     EmbeddingModel embeddingModel;
     EmbeddingStore<TextSegment> embeddingStore;
+    Function<InProcessModel, EmbeddingStore<TextSegment>> embeddingStores;
     CacheStore cacheStore;
     Integer maxEntries;
-    double similarityThreshold = DEFAULT_SIMILARITY_THRESHOLD;
-    List<HitVerifier> verifiers = new ArrayList<>(OperatingPoint.DEFAULT.verifiers(TokenEncoder.inProcess()));
+    /** Null: each vector space's shipped threshold. */
+    Double similarityThreshold;
+    /** Null: each vector space's shipped chain. */
+    List<HitVerifier> verifiers;
     boolean semantic = true;
     boolean perUserIsolation;
     boolean canonicalLayout = true;
@@ -70,15 +83,32 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
         return (B) this;
     }
 
-    /** Embeds questions for the semantic tier; default the in-process bge-small-zh-v1.5. */
+    /**
+     * Embeds every question for the semantic tier. Default: the in-process models, bge-small-en-v1.5 for
+     * questions mostly in Latin script and bge-small-zh-v1.5 for the rest ({@link QuestionScript}), each
+     * with its own vector store and its own calibrated threshold.
+     */
     public B embeddingModel(EmbeddingModel embeddingModel) {
         this.embeddingModel = Objects.requireNonNull(embeddingModel, "embeddingModel");
         return self();
     }
 
-    /** Holds the question vectors; any LangChain4j store with metadata filters. Default in memory. */
+    /**
+     * Holds the question vectors of {@link #embeddingModel}; any LangChain4j store with metadata filters.
+     * Default in memory. Given without an embedding model, the in-process default embeds every question
+     * with bge-small-zh into it; use {@link #embeddingStores} to keep English on bge-small-en.
+     */
     public B embeddingStore(EmbeddingStore<TextSegment> embeddingStore) {
         this.embeddingStore = Objects.requireNonNull(embeddingStore, "embeddingStore");
+        return self();
+    }
+
+    /**
+     * The vector store of each in-process model, for the default embedder: each model's vectors live in
+     * their own store and are never compared with the other's. For Redis: {@code embeddingStores(redis::embeddingStore)}.
+     */
+    public B embeddingStores(Function<InProcessModel, EmbeddingStore<TextSegment>> storeOfModel) {
+        this.embeddingStores = Objects.requireNonNull(storeOfModel, "embeddingStores");
         return self();
     }
 
@@ -97,7 +127,10 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
         return self();
     }
 
-    /** Cosine similarity a neighbour needs before the verifiers look at it. */
+    /**
+     * Cosine similarity a neighbour needs before the verifiers look at it, in every vector space. Default:
+     * each model's calibrated threshold (docs/quality.md).
+     */
     public B similarityThreshold(double threshold) {
         if (!(threshold > 0 && threshold <= 1)) {
             throw new IllegalArgumentException("similarityThreshold must be in (0, 1], was " + threshold);
@@ -107,8 +140,8 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
     }
 
     /**
-     * Verifiers run, in order, on every semantic candidate; replaces the default chain (lexical guard,
-     * context-dependence guard, token alignment).
+     * Verifiers run, in order, on every semantic candidate, in every vector space; replaces the default
+     * chain (lexical guard, context-dependence guard, and for bge-small-zh token alignment).
      */
     public B verifiers(List<? extends HitVerifier> verifiers) {
         Objects.requireNonNull(verifiers, "verifiers");
@@ -290,8 +323,60 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
         if (!semantic) {
             return null;
         }
-        EmbeddingModel model = embeddingModel != null ? embeddingModel : EmbeddingModels.inProcess();
-        EmbeddingStore<TextSegment> store = embeddingStore != null ? embeddingStore : new InMemoryEmbeddingStore<>();
+        if (embeddingModel != null) {
+            if (embeddingStores != null) {
+                throw new IllegalStateException("embeddingStores is for the in-process default embedder; "
+                        + "with your own embeddingModel, give its store with embeddingStore");
+            }
+            String name = embeddingModel instanceof BgeSmallEmbeddingModel inProcess ? inProcess.model().space()
+                    : SemanticIndex.SINGLE;
+            return single(space(name, embeddingModel, embeddingStore != null ? embeddingStore : new InMemoryEmbeddingStore<>()));
+        }
+        EmbeddingModel zh = EmbeddingModels.inProcess(InProcessModel.BGE_SMALL_ZH);
+        if (embeddingStores == null && embeddingStore != null) {
+            LOG.info("PromptCache: one embedding store was given for the in-process default, so every question is "
+                    + "embedded with bge-small-zh; give embeddingStores(...) to embed Latin-script questions with bge-small-en");
+            return single(space(InProcessModel.BGE_SMALL_ZH.space(), zh, embeddingStore));
+        }
+        if (embeddingStores != null && embeddingStore != null) {
+            throw new IllegalStateException("give either embeddingStore or embeddingStores, not both");
+        }
+        if (!InProcessModel.BGE_SMALL_EN.available()) {
+            LOG.info("PromptCache: {} is not on the class path; every question is embedded with bge-small-zh",
+                    InProcessModel.BGE_SMALL_EN.artifact());
+            return single(space(InProcessModel.BGE_SMALL_ZH.space(), zh, storeOf(InProcessModel.BGE_SMALL_ZH)));
+        }
+        List<SemanticIndex.Space> spaces = new ArrayList<>();
+        for (InProcessModel model : InProcessModel.values()) {
+            spaces.add(space(model.space(), EmbeddingModels.inProcess(model), storeOf(model)));
+        }
+        return new SemanticIndex(spaces, question -> {
+            InProcessModel model = QuestionScript.of(question).model();
+            return model == null ? null : model.space();
+        }, maxCandidates);
+    }
+
+    private EmbeddingStore<TextSegment> storeOf(InProcessModel model) {
+        if (embeddingStores == null) {
+            return new InMemoryEmbeddingStore<>();
+        }
+        EmbeddingStore<TextSegment> store = embeddingStores.apply(model);
+        if (store == null) {
+            throw new IllegalStateException("embeddingStores gave no store for " + model.id());
+        }
+        return store;
+    }
+
+    private SemanticIndex single(SemanticIndex.Space space) {
+        return new SemanticIndex(List.of(space), question -> space.name(), maxCandidates);
+    }
+
+    /**
+     * A space, checked against a Redis index: its dimension and, where the index recorded one, its model
+     * must be this model's, so switching embedders on an existing store fails here instead of serving
+     * answers found by comparing vectors of two models.
+     */
+    private static SemanticIndex.Space space(String name, EmbeddingModel model, EmbeddingStore<TextSegment> store) {
         int indexDimension = -1;
         if (store instanceof RedisEmbeddingStore redis) {
             indexDimension = redis.dimension();
@@ -301,8 +386,23 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
                         + "-dimension vectors but the Redis vector index has " + redis.dimension()
                         + "; build the RedisEmbeddingStore with dimension(" + dimension + ") under another key prefix");
             }
+            redis.bindEmbeddingModel(EmbeddingModels.name(model));
         }
-        return new SemanticIndex(model, store, maxCandidates, indexDimension);
+        return new SemanticIndex.Space(name, model, store, indexDimension);
+    }
+
+    /** The threshold and verifiers of each space: the caller's when set, else the space's shipped point. */
+    Map<String, CacheEngine.Matching> resolveMatching(SemanticIndex index) {
+        Map<String, CacheEngine.Matching> out = new java.util.HashMap<>();
+        for (SemanticIndex.Space space : index.spaces()) {
+            OperatingPoint shipped = OperatingPoint.shipped(space.name());
+            InProcessModel encoderModel = InProcessModel.BGE_SMALL_EN.space().equals(space.name())
+                    ? InProcessModel.BGE_SMALL_EN : InProcessModel.BGE_SMALL_ZH;
+            List<HitVerifier> chain = verifiers != null ? verifiers : shipped.verifiers(TokenEncoder.inProcess(encoderModel));
+            out.put(space.name(), new CacheEngine.Matching(similarityThreshold != null ? similarityThreshold : shipped.threshold(),
+                    new VerifierChain(chain)));
+        }
+        return out;
     }
 
     private static Duration positive(String name, Duration d) {

@@ -67,7 +67,7 @@ final class IndexBacklog {
                         try {
                             Embedding embedding = index.embed(p.question());
                             step = CacheDependency.VECTOR_STORE;
-                            index.remove(p.tenant(), p.entryId());
+                            index.remove(p.tenant(), p.entryId(), p.question());
                             index.add(p.entryId(), p.tenant(), p.scopeKey(), p.question(), embedding);
                         } catch (RuntimeException e) {
                             guard.failed(step, FaultLog.kind(e));

@@ -1,5 +1,6 @@
 package io.promptcache.cli;
 
+import io.promptcache.embedding.InProcessModel;
 import io.promptcache.quality.Calibration;
 import io.promptcache.quality.PairFeatures;
 import io.promptcache.quality.Rates;
@@ -41,7 +42,27 @@ public final class CalibrateCommand implements Callable<Integer> {
         if (!(maxNearMiss >= 0 && maxNearMiss <= 1)) {
             throw new IllegalArgumentException("--max-near-miss must be between 0 and 1");
         }
-        Map<String, List<PairFeatures>> all = QualityBench.load(files, embedding, !noCache);
+        Map<String, List<PairFeatures>> loaded = QualityBench.load(files, embedding, !noCache);
+        // Each vector space gets its own point, chosen on the pairs searched in it.
+        Map<String, Map<String, List<PairFeatures>>> bySpace = Calibration.bySpace(loaded, MIN_PAIRS_PER_SPACE);
+        if (bySpace.isEmpty()) {
+            out.printf("no file has %d pairs that can match%n", MIN_PAIRS_PER_SPACE);
+            return 1;
+        }
+        int status = 0;
+        for (Map.Entry<String, Map<String, List<PairFeatures>>> space : bySpace.entrySet()) {
+            if (bySpace.size() > 1 || !PairFeatures.SINGLE.equals(space.getKey())) {
+                out.printf("== space %s (%s)%n%n", space.getKey(), String.join(", ", space.getValue().keySet()));
+            }
+            status = Math.max(status, calibrate(space.getKey(), space.getValue()));
+        }
+        return status;
+    }
+
+    /** Pairs of a file searched in one space below this many are left out of that space's calibration. */
+    static final int MIN_PAIRS_PER_SPACE = 50;
+
+    private int calibrate(String space, Map<String, List<PairFeatures>> all) {
         Calibration.Result best = Calibration.best(all, maxNearMiss);
         Calibration.Result plain = Calibration.bestPlainCosine(all, maxNearMiss);
         if (best == null) {
@@ -50,7 +71,9 @@ public final class CalibrateCommand implements Callable<Integer> {
         }
         out.printf("recommended (mean paraphrase served %.3f, near-miss <= %.3f on every file):%n%n", best.meanParaphrase(),
                 maxNearMiss);
-        out.println(best.point().builderSnippet());
+        InProcessModel model = java.util.Arrays.stream(InProcessModel.values()).filter(m -> m.space().equals(space))
+                .findFirst().orElse(InProcessModel.BGE_SMALL_ZH);
+        out.println(best.point().builderSnippet("TokenEncoder.inProcess(InProcessModel." + model.name() + ")"));
         out.println();
         out.printf("%-22s %12s %12s %18s%n", "file", "near-miss", "paraphrase", "plain cosine para.");
         for (Map.Entry<String, Rates> e : best.rates().entrySet()) {

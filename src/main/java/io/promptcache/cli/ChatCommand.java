@@ -102,11 +102,11 @@ public final class ChatCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         EmbeddingModel embedder = embeddingOptions.create(env);
         WarmUp.run(embedder, stream);
-        RedisCache redis = storeOptions.openRedis(embeddingOptions.dimension(embedder));
+        RedisCache redis = storeOptions.openRedis(embedder == null ? null : embeddingOptions.dimension(embedder));
         DeepSeekSimulator.Builder simulator = DeepSeekSimulator.builder()
                 .timeToFirstToken(Duration.ofMillis(simTtftMs)).tokensPerSecond(simTokensPerSecond);
-        try (redis; DemoAgent agent = DemoAgent.start(offline, stream, env, simulator, embedder, b -> {
-            storeOptions.apply(b, redis);
+        try (redis; DemoAgent agent = DemoAgent.start(offline, stream, env, simulator, b -> {
+            storeOptions.apply(b, redis, embedder);
             if (threshold != null) {
                 b.similarityThreshold(threshold);
             }

@@ -96,8 +96,11 @@ public final class ConversationBench implements Callable<Integer> {
 
     private Result run(List<LabelledPair> used, DeepSeekSimulator sim, dev.langchain4j.model.embedding.EmbeddingModel embedder,
                        boolean canonical) {
-        CachingChatModel model = CachingChatModel.builder().delegate(DeepSeek.chatModel(DeepSeek.simulator(sim)))
-                .embeddingModel(embedder).canonicalConversations(canonical)
+        CachingChatModel.Builder builder = CachingChatModel.builder().delegate(DeepSeek.chatModel(DeepSeek.simulator(sim)));
+        if (embedder != null) {
+            builder.embeddingModel(embedder); // else the in-process default, as users get it
+        }
+        CachingChatModel model = builder.canonicalConversations(canonical)
                 .lookupTimeout(java.time.Duration.ofSeconds(10)).writeTimeout(java.time.Duration.ofSeconds(10))
                 .maxEntries(1_000_000).build();
         int served = 0;

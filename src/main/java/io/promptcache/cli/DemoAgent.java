@@ -45,11 +45,10 @@ public final class DemoAgent implements AutoCloseable {
      * @param stream          use the streaming model and a {@code TokenStream} assistant
      * @param env             environment (DEEPSEEK_API_KEY, DEEPSEEK_BASE_URL)
      * @param simulatorConfig the simulator to start when DeepSeek is not used
-     * @param embedder        embedding model of the semantic tier
-     * @param cacheConfig     last chance to adjust the caching model's builder (store, TTL, threshold ...)
+     * @param cacheConfig     configures the caching model's builder (embedder, store, TTL, threshold ...)
      */
     public static DemoAgent start(boolean offline, boolean stream, Map<String, String> env,
-                                  DeepSeekSimulator.Builder simulatorConfig, EmbeddingModel embedder,
+                                  DeepSeekSimulator.Builder simulatorConfig,
                                   Consumer<CachingModelBuilder<?>> cacheConfig) {
         Optional<DeepSeek.Endpoint> real = offline ? Optional.empty() : DeepSeek.fromEnvironment(env);
         DeepSeekSimulator simulator = real.isPresent() ? null : simulatorConfig.start();
@@ -58,7 +57,7 @@ public final class DemoAgent implements AutoCloseable {
             CacheMetrics metrics = new CacheMetrics();
             if (stream) {
                 CachingStreamingChatModel.Builder b = CachingStreamingChatModel.builder()
-                        .delegate(DeepSeek.streamingChatModel(endpoint)).embeddingModel(embedder).metrics(metrics);
+                        .delegate(DeepSeek.streamingChatModel(endpoint)).metrics(metrics);
                 cacheConfig.accept(b);
                 CachingStreamingChatModel model = b.build();
                 StreamingAssistant assistant = AiServices.builder(StreamingAssistant.class)
@@ -70,7 +69,7 @@ public final class DemoAgent implements AutoCloseable {
                 return agent;
             }
             CachingChatModel.Builder b = CachingChatModel.builder()
-                    .delegate(DeepSeek.chatModel(endpoint)).embeddingModel(embedder).metrics(metrics);
+                    .delegate(DeepSeek.chatModel(endpoint)).metrics(metrics);
             cacheConfig.accept(b);
             CachingChatModel model = b.build();
             Assistant assistant = AiServices.builder(Assistant.class)

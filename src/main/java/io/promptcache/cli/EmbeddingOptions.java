@@ -1,7 +1,10 @@
 package io.promptcache.cli;
 
 import dev.langchain4j.model.embedding.EmbeddingModel;
+import io.promptcache.embedding.BgeSmallEmbeddingModel;
 import io.promptcache.embedding.EmbeddingModels;
+import io.promptcache.embedding.InProcessModel;
+import io.promptcache.quality.FeatureExtractor;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -10,9 +13,10 @@ import java.util.Map;
 /** {@code --embedder}: which model embeds questions. Shared by chat and the benchmarks. */
 public final class EmbeddingOptions {
 
-    @Option(names = "--embedder", paramLabel = "auto|inprocess|ollama", defaultValue = "auto",
-            description = "Embedding model: inprocess (bge-small-zh-v1.5), ollama (bge-m3 at OLLAMA_BASE_URL or --ollama-url), "
-                    + "or auto: ollama when OLLAMA_BASE_URL is set (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--embedder", paramLabel = "auto|inprocess|inprocess-zh|inprocess-en|ollama", defaultValue = "auto",
+            description = "Embedding model: inprocess (bge-small-en-v1.5 for Latin-script questions, bge-small-zh-v1.5 for the "
+                    + "rest), inprocess-zh or inprocess-en (one of them for every question), ollama (bge-m3 at OLLAMA_BASE_URL "
+                    + "or --ollama-url), or auto: ollama when OLLAMA_BASE_URL is set, else inprocess (default: ${DEFAULT-VALUE}).")
     String embedder;
 
     @Option(names = "--ollama-url", paramLabel = "URL", description = "Ollama base URL (default: OLLAMA_BASE_URL).")
@@ -39,19 +43,46 @@ public final class EmbeddingOptions {
         return embedder + "|" + (ollamaUrl == null ? "" : ollamaUrl) + "|" + ollamaModel;
     }
 
+    /** Runs the labelled pairs as the chosen embedder would: routed for the in-process default. */
+    FeatureExtractor features(Map<String, String> env) {
+        EmbeddingModel model = create(env);
+        if (model == null) {
+            return FeatureExtractor.routed();
+        }
+        return model instanceof BgeSmallEmbeddingModel inProcess ? FeatureExtractor.inProcess(inProcess.model())
+                : FeatureExtractor.of(model);
+    }
+
+    /** Names the features' embedder, for the cache of features: the model when it is in process, else the options. */
+    String featuresId(Map<String, String> env) {
+        EmbeddingModel model = create(env);
+        return model == null ? "inprocess-routed" : model instanceof BgeSmallEmbeddingModel b ? b.model().id() : describe();
+    }
+
+    /**
+     * The one model every question is embedded with, or null for the in-process default, which embeds
+     * each question with bge-small-en or bge-small-zh by its script (see {@code QuestionScript}).
+     */
     EmbeddingModel create(Map<String, String> env) {
         String url = ollamaUrl != null ? ollamaUrl : env.get("OLLAMA_BASE_URL");
         return switch (embedder) {
-            case "inprocess" -> EmbeddingModels.inProcess();
+            case "inprocess" -> routedDefault();
+            case "inprocess-zh" -> EmbeddingModels.inProcess(InProcessModel.BGE_SMALL_ZH);
+            case "inprocess-en" -> EmbeddingModels.inProcess(InProcessModel.BGE_SMALL_EN);
             case "ollama" -> {
                 if (url == null || url.isBlank()) {
                     throw new IllegalArgumentException("--embedder ollama needs --ollama-url or OLLAMA_BASE_URL");
                 }
                 yield EmbeddingModels.ollama(url, ollamaModel, Duration.ofSeconds(10));
             }
-            case "auto" -> url == null || url.isBlank() ? EmbeddingModels.inProcess()
+            case "auto" -> url == null || url.isBlank() ? routedDefault()
                     : EmbeddingModels.ollama(url, ollamaModel, Duration.ofSeconds(10));
-            default -> throw new IllegalArgumentException("--embedder must be auto, inprocess or ollama");
+            default -> throw new IllegalArgumentException("--embedder must be auto, inprocess, inprocess-zh, inprocess-en or ollama");
         };
+    }
+
+    private static EmbeddingModel routedDefault() {
+        EmbeddingModels.inProcess(); // says which jar is missing when the model is not there
+        return null;
     }
 }

@@ -1,8 +1,6 @@
 package io.promptcache.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.langchain4j.model.embedding.EmbeddingModel;
-import io.promptcache.embedding.EmbeddingModels;
 import io.promptcache.quality.Calibration;
 import io.promptcache.quality.Chart;
 import io.promptcache.quality.FeatureCache;
@@ -19,7 +17,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * {@code promptcache bench quality --pairs FILE…}: near-miss acceptance and paraphrases served on
@@ -56,27 +57,28 @@ public final class QualityBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OperatingPoint point = OperatingPoint.DEFAULT;
-        if (threshold != null) {
-            point = point.withThreshold(threshold);
-        }
-        if (alignment != null) {
-            point = new OperatingPoint(point.threshold(), point.lexical(), point.context(), alignment, point.alignmentAbove());
-        }
+        // Each vector space runs at its own shipped point (bge-small-en and bge-small-zh are calibrated apart).
+        Function<String, OperatingPoint> points = space -> {
+            OperatingPoint p = OperatingPoint.shipped(space);
+            if (threshold != null) {
+                p = p.withThreshold(threshold);
+            }
+            return alignment == null ? p : new OperatingPoint(p.threshold(), p.lexical(), p.context(), alignment, p.alignmentAbove());
+        };
         Map<String, List<PairFeatures>> all = load(files, embedding, !noCache);
         ObjectMapper mapper = new ObjectMapper();
         if (!json) {
-            out.printf("operating point: cosine >= %.3f, lexical guard, context guard, token alignment >= %.3f%n%n",
-                    point.threshold(), point.alignmentMin());
+            out.printf("operating point per space: %s%n%n", describePoints(all, points));
             out.printf("%-22s %7s | %-27s | %-27s | %s%n", "", "", "shipped point", "plain cosine, same threshold",
                     "plain cosine");
             out.printf("%-22s %7s | %13s %13s | %13s %13s | %s%n", "file", "pairs", "near-miss", "paraphrase",
                     "near-miss", "paraphrase", "at equal near-miss");
         }
         for (Map.Entry<String, List<PairFeatures>> e : all.entrySet()) {
-            Rates r = Rates.of(e.getValue(), point);
-            Rates plain = Rates.of(e.getValue(), OperatingPoint.plainCosine(point.threshold()));
+            Rates r = Rates.of(e.getValue(), points);
+            Rates plain = Rates.of(e.getValue(), space -> OperatingPoint.plainCosine(points.apply(space).threshold()));
             Rates equal = Calibration.plainCosineAtNearMiss(e.getValue(), r.nearMissAccepted());
+            OperatingPoint point = points.apply(mainSpace(e.getValue()));
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("file", e.getKey());
@@ -87,7 +89,9 @@ public final class QualityBench implements Callable<Integer> {
                 m.put("nearMisses", r.nearMisses());
                 m.put("paraphraseServedCount", r.paraphraseServed());
                 m.put("paraphrases", r.paraphrases());
+                m.put("space", mainSpace(e.getValue()));
                 m.put("threshold", point.threshold());
+                m.put("unmatchablePairs", e.getValue().stream().filter(f -> !f.matchable()).count());
                 m.put("plainCosineNearMissAccepted", round(plain.nearMissAccepted()));
                 m.put("plainCosineParaphraseServed", round(plain.paraphraseRate()));
                 m.put("plainCosineParaphraseServedAtEqualNearMiss", equal == null ? null : round(equal.paraphraseRate()));
@@ -107,12 +111,28 @@ public final class QualityBench implements Callable<Integer> {
             }
         }
         if (chart != null) {
-            Chart.write(chart, all, point, 0.85, 1.0);
+            Chart.write(chart, all, points.apply(mainSpace(all.values().iterator().next())), 0.85, 1.0);
             if (!json) {
                 out.println("chart: " + chart);
             }
         }
         return 0;
+    }
+
+    /** The space most of a file's pairs are searched in: the one whose point the file's row reports. */
+    static String mainSpace(List<PairFeatures> features) {
+        return features.stream().filter(PairFeatures::matchable)
+                .collect(Collectors.groupingBy(PairFeatures::space, TreeMap::new, Collectors.counting()))
+                .entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(PairFeatures.NO_SPACE);
+    }
+
+    private static String describePoints(Map<String, List<PairFeatures>> all, Function<String, OperatingPoint> points) {
+        return all.values().stream().flatMap(List::stream).filter(PairFeatures::matchable).map(PairFeatures::space)
+                .distinct().sorted().map(space -> {
+                    OperatingPoint p = points.apply(space);
+                    return String.format("%s: cosine >= %.3f, lexical guard, context guard, token alignment >= %.3f",
+                            space, p.threshold(), p.alignmentMin());
+                }).collect(Collectors.joining("; "));
     }
 
     private static double round(double d) {
@@ -121,10 +141,8 @@ public final class QualityBench implements Callable<Integer> {
 
     static Map<String, List<PairFeatures>> load(List<Path> files, EmbeddingOptions embedding, boolean useCache)
             throws java.io.IOException {
-        EmbeddingModel embedder = embedding.create(System.getenv());
-        boolean inProcess = embedder == EmbeddingModels.inProcess();
-        FeatureExtractor extractor = new FeatureExtractor(inProcess ? null : embedder);
-        String id = inProcess ? "bge-small-zh-v1.5-q" : embedding.describe();
+        FeatureExtractor extractor = embedding.features(System.getenv());
+        String id = embedding.featuresId(System.getenv());
         Map<String, List<PairFeatures>> all = new LinkedHashMap<>();
         for (Path f : files) {
             String name = f.getParent() == null ? f.getFileName().toString()

@@ -91,13 +91,13 @@ public final class SoakBench implements Callable<Integer> {
         WarmUp.run(embedder, false);
         List<String> questions = questions(distinct);
         try (DeepSeekSimulator sim = DeepSeekSimulator.builder().timeToFirstToken(Duration.ofMillis(simTtftMs)).start();
-             RedisCache redis = storeOptions.openRedis(embeddingOptions.dimension(embedder))) {
+             RedisCache redis = storeOptions.openRedis(embedder == null ? null : embeddingOptions.dimension(embedder))) {
             for (int t = 0; redis != null && t < tenants; t++) {
                 redis.cacheStore().clearTenant("soak-" + t); // a soak starts from an empty store
             }
             ModelTimer timer = new ModelTimer(DeepSeek.chatModel(DeepSeek.simulator(sim)));
-            CachingChatModel.Builder b = CachingChatModel.builder().delegate(timer).embeddingModel(embedder);
-            storeOptions.apply(b, redis);
+            CachingChatModel.Builder b = CachingChatModel.builder().delegate(timer);
+            storeOptions.apply(b, redis, embedder);
             CachingChatModel model = b.build();
 
             // A short unmeasured run first: the pools and connections a steady state has are open.

@@ -1,5 +1,6 @@
 package io.promptcache.cli;
 
+import dev.langchain4j.model.embedding.EmbeddingModel;
 import io.promptcache.CachingModelBuilder;
 import io.promptcache.redis.RedisCache;
 import io.promptcache.redis.RedisConfig;
@@ -35,19 +36,30 @@ public final class StoreOptions {
         return RedisConfig.builder().url(store).keyPrefix(keyPrefix).build();
     }
 
-    /** Opens the Redis stores, or returns null for the in-memory store. */
-    RedisCache openRedis(int dimension) {
+    /**
+     * Opens the Redis stores, or returns null for the in-memory store.
+     *
+     * @param dimension the vector size of the one embedding model, or null for the in-process default
+     *                  (a vector space per model)
+     */
+    RedisCache openRedis(Integer dimension) {
         if (!redis()) {
             return null;
         }
-        return RedisCache.builder().config(redisConfig()).dimension(dimension)
-                .maxEntriesPerTenant(maxEntries).ttl(ttl).build();
+        RedisCache.Builder b = RedisCache.builder().config(redisConfig()).maxEntriesPerTenant(maxEntries).ttl(ttl);
+        return (dimension == null ? b : b.dimension(dimension)).build();
     }
 
-    void apply(CachingModelBuilder<?> builder, RedisCache redis) {
+    /** @param embedder the one embedding model, or null for the in-process default */
+    void apply(CachingModelBuilder<?> builder, RedisCache redis, EmbeddingModel embedder) {
         builder.ttl(ttl);
+        if (embedder != null) {
+            builder.embeddingModel(embedder);
+        }
         if (redis == null) {
             builder.maxEntries(maxEntries);
+        } else if (embedder == null) {
+            builder.cacheStore(redis.cacheStore()).embeddingStores(redis::embeddingStore);
         } else {
             builder.cacheStore(redis.cacheStore()).embeddingStore(redis.embeddingStore());
         }

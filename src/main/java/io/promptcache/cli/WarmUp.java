@@ -18,7 +18,13 @@ import io.promptcache.semantic.MatchCandidate;
 import io.promptcache.semantic.TokenEncoder;
 import io.promptcache.semantic.VerifierChain;
 
+import io.promptcache.CachingModelBuilder;
+import io.promptcache.embedding.EmbeddingModels;
+import io.promptcache.embedding.InProcessModel;
+
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -44,22 +50,42 @@ final class WarmUp {
      * caching model itself warns about it once), and anything else that goes wrong only costs the JIT.
      */
     static void run(EmbeddingModel embedder, boolean stream) {
+        boolean semantic = true;
         try {
-            embedder.embed(QUESTIONS[0]);
+            for (EmbeddingModel model : embedders(embedder)) {
+                model.embed(QUESTIONS[0]);
+            }
         } catch (RuntimeException down) {
-            embedder = null;
+            semantic = false;
         }
         try {
-            warm(embedder, stream);
+            warm(embedder, semantic, stream);
         } catch (RuntimeException e) {
             LOG.debug("warm-up failed; the first turns may run slower", e);
         }
     }
 
-    private static void warm(EmbeddingModel embedder, boolean stream) {
-        for (int i = 0; embedder != null && i < 4; i++) {
+    /** The models behind an embedder option: the one given, or each in-process model of the default. */
+    private static List<EmbeddingModel> embedders(EmbeddingModel embedder) {
+        if (embedder != null) {
+            return List.of(embedder);
+        }
+        return Arrays.stream(InProcessModel.values()).filter(InProcessModel::available).map(EmbeddingModels::inProcess).toList();
+    }
+
+    private static <B extends CachingModelBuilder<B>> B configure(B b, EmbeddingModel embedder, boolean semantic) {
+        if (!semantic) {
+            return b.semanticEnabled(false);
+        }
+        return embedder == null ? b : b.embeddingModel(embedder);
+    }
+
+    private static void warm(EmbeddingModel embedder, boolean semantic, boolean stream) {
+        for (int i = 0; semantic && i < 4; i++) {
             for (String q : QUESTIONS) {
-                embedder.embed(q);
+                for (EmbeddingModel model : embedders(embedder)) {
+                    model.embed(q);
+                }
             }
         }
         // The verifiers only run on candidates above the threshold, which warm-up questions may not reach.
@@ -72,7 +98,7 @@ final class WarmUp {
         try (CacheScope ignored = CacheScope.open("promptcache-warm-up")) {
             if (stream) {
                 CachingStreamingChatModel.Builder b = CachingStreamingChatModel.builder().delegate(new EchoStreamingModel());
-                CachingStreamingChatModel model = (embedder == null ? b.semanticEnabled(false) : b.embeddingModel(embedder)).build();
+                CachingStreamingChatModel model = configure(b, embedder, semantic).build();
                 StreamingAssistant assistant = AiServices.builder(StreamingAssistant.class).streamingChatModel(model)
                         .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
                         .tools(new DemoTools(Clock.systemDefaultZone())).build();
@@ -86,7 +112,7 @@ final class WarmUp {
                 }
             } else {
                 CachingChatModel.Builder b = CachingChatModel.builder().delegate(new EchoModel());
-                CachingChatModel model = (embedder == null ? b.semanticEnabled(false) : b.embeddingModel(embedder)).build();
+                CachingChatModel model = configure(b, embedder, semantic).build();
                 Assistant assistant = AiServices.builder(Assistant.class).chatModel(model)
                         .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
                         .tools(new DemoTools(Clock.systemDefaultZone())).build();

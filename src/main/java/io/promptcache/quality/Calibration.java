@@ -31,7 +31,7 @@ public final class Calibration {
         Result best = null;
         double[] alignments = !alignment ? new double[]{0} : new double[]{0, 0.85, 0.86, 0.87, 0.875, 0.88, 0.885, 0.89, 0.895, 0.90, 0.905, 0.91, 0.92, 0.93, 0.94};
         double[] skipAbove = {1.01, 0.99, 0.98, 0.97, 0.96, 0.95};
-        for (double t = 0.850; t <= 0.9901; t += 0.0025) {
+        for (double t = 0.800; t <= 0.9901; t += 0.0025) {
             for (double a : alignments) {
                 for (double above : a == 0 ? new double[]{1.01} : skipAbove) {
                     if (above <= t) {
@@ -96,6 +96,25 @@ public final class Calibration {
             }
         }
         return best;
+    }
+
+    /**
+     * The pairs of each file grouped by the vector space they are searched in, leaving out pairs that can
+     * never match and files with fewer than {@code minPairs} pairs in a space. A point chosen per space
+     * keeps each file within the bound: its other pairs are judged by other spaces' points or never served.
+     */
+    public static Map<String, Map<String, List<PairFeatures>>> bySpace(Map<String, List<PairFeatures>> files, int minPairs) {
+        Map<String, Map<String, List<PairFeatures>>> out = new java.util.TreeMap<>();
+        for (Map.Entry<String, List<PairFeatures>> f : files.entrySet()) {
+            Map<String, List<PairFeatures>> spaces = f.getValue().stream().filter(PairFeatures::matchable)
+                    .collect(java.util.stream.Collectors.groupingBy(PairFeatures::space));
+            spaces.forEach((space, pairs) -> {
+                if (pairs.size() >= minPairs) {
+                    out.computeIfAbsent(space, s -> new java.util.LinkedHashMap<>()).put(f.getKey(), pairs);
+                }
+            });
+        }
+        return out;
     }
 
     private static double round(double t) {

@@ -19,7 +19,7 @@ import java.util.List;
 public final class FeatureCache {
 
     /** Bump when the model's features (cosine, alignment) change; the guards are recomputed on every load. */
-    static final String VERSION = "features-v3";
+    static final String VERSION = "features-v4";
 
     private final Path dir;
 
@@ -51,7 +51,7 @@ public final class FeatureCache {
         for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
             String[] p = line.split("\t");
             out.add(new PairFeatures(p[0].equals("1"), Double.parseDouble(p[1]), p[2].equals("1"), p[3].equals("1"),
-                    Double.parseDouble(p[4])));
+                    Double.parseDouble(p[4]), p[5]));
         }
         return out;
     }
@@ -63,7 +63,7 @@ public final class FeatureCache {
         try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             for (PairFeatures x : features) {
                 w.write((x.same() ? "1" : "0") + "\t" + x.cosine() + "\t" + (x.lexicalOk() ? "1" : "0") + "\t"
-                        + (x.contextOk() ? "1" : "0") + "\t" + x.alignment() + "\n");
+                        + (x.contextOk() ? "1" : "0") + "\t" + x.alignment() + "\t" + x.space() + "\n");
             }
         }
         Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -80,7 +80,8 @@ public final class FeatureCache {
                 // The model's numbers come from the cache; the guards are cheap and always run afresh.
                 List<PairFeatures> out = new ArrayList<>(cached.size());
                 for (int i = 0; i < cached.size(); i++) {
-                    out.add(extractor.withGuards(pairs.get(i), cached.get(i).cosine(), cached.get(i).alignment()));
+                    PairFeatures c = cached.get(i);
+                    out.add(extractor.withGuards(pairs.get(i), c.cosine(), c.alignment(), c.space()));
                 }
                 return out;
             }

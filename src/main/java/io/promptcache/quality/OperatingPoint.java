@@ -1,5 +1,6 @@
 package io.promptcache.quality;
 
+import io.promptcache.embedding.InProcessModel;
 import io.promptcache.semantic.ContextDependenceGuard;
 import io.promptcache.semantic.HitVerifier;
 import io.promptcache.semantic.LexicalGuard;
@@ -23,8 +24,21 @@ import java.util.List;
 public record OperatingPoint(double threshold, boolean lexical, boolean context, double alignmentMin,
                              double alignmentAbove) {
 
-    /** The point the library ships with; see docs/quality.md for how it was chosen. */
+    /** The point the library ships with for bge-small-zh and any other embedder; see docs/quality.md. */
     public static final OperatingPoint DEFAULT = new OperatingPoint(0.955, true, true, 0.93, 0.96);
+
+    /** The point the library ships with for bge-small-en (Latin-script questions); see docs/quality.md. */
+    public static final OperatingPoint ENGLISH = new OperatingPoint(0.95, true, true, 0.93, 1.01);
+
+    /** The shipped point of an in-process model's space ({@link InProcessModel#space()}); DEFAULT for any other. */
+    public static OperatingPoint shipped(String space) {
+        return InProcessModel.BGE_SMALL_EN.space().equals(space) ? ENGLISH : DEFAULT;
+    }
+
+    /** The shipped point of a model, with the verifier chain on its own token states. */
+    public static List<HitVerifier> shippedVerifiers(InProcessModel model) {
+        return shipped(model.space()).verifiers(TokenEncoder.inProcess(model));
+    }
 
     /** Plain cosine at a threshold, no verifier. */
     public static OperatingPoint plainCosine(double threshold) {
@@ -72,6 +86,11 @@ public record OperatingPoint(double threshold, boolean lexical, boolean context,
 
     /** The builder calls that select this point. */
     public String builderSnippet() {
+        return builderSnippet("TokenEncoder.inProcess()");
+    }
+
+    /** The builder calls that select this point, with {@code encoder} as the token alignment's encoder. */
+    public String builderSnippet(String encoder) {
         StringBuilder sb = new StringBuilder();
         sb.append("CachingChatModel.builder()\n        .similarityThreshold(").append(fmt(threshold)).append(")\n");
         List<String> parts = new ArrayList<>();
@@ -82,14 +101,16 @@ public record OperatingPoint(double threshold, boolean lexical, boolean context,
             parts.add("new ContextDependenceGuard()");
         }
         if (usesAlignment()) {
-            parts.add("TokenAlignmentVerifier.builder().encoder(TokenEncoder.inProcess())\n                        .minScore("
+            parts.add("TokenAlignmentVerifier.builder().encoder(" + encoder + ")\n                        .minScore("
                     + fmt(alignmentMin) + ")" + (alignmentAbove <= 1 ? ".acceptAbove(" + fmt(alignmentAbove) + ")" : "") + ".build()");
         }
         sb.append("        .verifiers(").append(String.join(",\n                ", parts)).append(")");
         return sb.toString();
     }
 
+    /** As many decimals as the value has (up to 4): a rounded threshold would be another point. */
     private static String fmt(double d) {
-        return String.format(java.util.Locale.ROOT, "%.3f", d);
+        String s = new java.math.BigDecimal(String.format(java.util.Locale.ROOT, "%.4f", d)).stripTrailingZeros().toPlainString();
+        return s.contains(".") ? s : s + ".0";
     }
 }

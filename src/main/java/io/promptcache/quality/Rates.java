@@ -14,12 +14,17 @@ import java.util.List;
 public record Rates(int pairs, int nearMisses, int nearMissServed, int paraphrases, int paraphraseServed) {
 
     public static Rates of(List<PairFeatures> features, OperatingPoint point) {
+        return of(features, space -> point);
+    }
+
+    /** With an operating point per vector space, as the in-process default runs (see {@link OperatingPoint#shipped}). */
+    public static Rates of(List<PairFeatures> features, java.util.function.Function<String, OperatingPoint> pointOfSpace) {
         int nm = 0;
         int nmServed = 0;
         int para = 0;
         int paraServed = 0;
         for (PairFeatures f : features) {
-            boolean served = point.serves(f);
+            boolean served = f.matchable() && pointOfSpace.apply(f.space()).serves(f);
             if (f.same()) {
                 para++;
                 paraServed += served ? 1 : 0;

@@ -181,7 +181,7 @@ final class LocalVectorSearch implements VectorSearch {
         List<Response<List<byte[]>>> rows = new ArrayList<>();
         try (AbstractPipeline p = Pipelines.open(jedis)) {
             for (String key : entryKeys) {
-                rows.add(p.hmget(bytes(key), bytes(RedisCacheStore.V), bytes(RedisCacheStore.S), bytes(RedisCacheStore.Q),
+                rows.add(p.hmget(bytes(key), bytes(keys.vectorField()), bytes(RedisCacheStore.S), bytes(RedisCacheStore.Q),
                         bytes(RedisEmbeddingStore.M)));
             }
             p.sync();

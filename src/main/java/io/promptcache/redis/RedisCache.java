@@ -5,19 +5,30 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
+import io.promptcache.embedding.InProcessModel;
+
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * Both Redis stores of a cache on one connection and one key prefix: entries in a
  * {@link RedisCacheStore}, vectors in a {@link RedisEmbeddingStore} attached to those entries.
  *
+ * <p>With the in-process default embedder, each model gets its vector space:
  * <pre>{@code
  * RedisCache redis = RedisCache.builder().config(RedisConfig.fromUrl(System.getenv("REDIS_URL")))
- *         .dimension(512).maxEntriesPerTenant(10_000).ttl(Duration.ofHours(24)).build();
+ *         .maxEntriesPerTenant(10_000).ttl(Duration.ofHours(24)).build();
  * ChatModel model = CachingChatModel.builder().delegate(deepSeek)
- *         .cacheStore(redis.cacheStore()).embeddingStore(redis.embeddingStore()).ttl(Duration.ofHours(24))
+ *         .cacheStore(redis.cacheStore()).embeddingStores(redis::embeddingStore).ttl(Duration.ofHours(24))
  *         .build();
+ * }</pre>
+ * With one embedding model of your own (Ollama bge-m3, say), give its dimension and use the one store:
+ * <pre>{@code
+ * RedisCache redis = RedisCache.builder().config(config).dimension(1024).build();
+ * CachingChatModel.builder().delegate(deepSeek).embeddingModel(bgeM3)
+ *         .cacheStore(redis.cacheStore()).embeddingStore(redis.embeddingStore()).build();
  * }</pre>
  */
 public final class RedisCache implements AutoCloseable {
@@ -27,8 +38,12 @@ public final class RedisCache implements AutoCloseable {
     private final UnifiedJedis jedis;
     private final RedisCacheStore cacheStore;
     private final RedisEmbeddingStore embeddingStore;
+    private final Builder settings;
+    /** The stores of the in-process models, made on first use (the default space may be {@link #embeddingStore}). */
+    private final Map<InProcessModel, RedisEmbeddingStore> modelStores = new EnumMap<>(InProcessModel.class);
 
     private RedisCache(Builder b) {
+        this.settings = b;
         this.jedis = b.config.connect();
         try {
             jedis.ping();
@@ -39,9 +54,7 @@ public final class RedisCache implements AutoCloseable {
         try {
             this.cacheStore = RedisCacheStore.builder().client(jedis).keyPrefix(b.config.keyPrefix())
                     .maxEntriesPerTenant(b.maxEntriesPerTenant).build();
-            this.embeddingStore = RedisEmbeddingStore.builder().client(jedis).keyPrefix(b.config.keyPrefix())
-                    .dimension(b.dimension).mode(b.mode).attachToCacheEntries(true).keyTtl(b.ttl).warnWhenDown(false)
-                    .eventPoll(min(Duration.ofMillis(200), b.config.readTimeout().dividedBy(2))).build();
+            this.embeddingStore = b.dimension < 1 ? null : vectorStore(null, b.dimension, null);
         } catch (RuntimeException e) {
             jedis.close();
             throw e;
@@ -60,8 +73,52 @@ public final class RedisCache implements AutoCloseable {
         return cacheStore;
     }
 
+    private RedisEmbeddingStore vectorStore(String space, int dimension, String modelName) {
+        return RedisEmbeddingStore.builder().client(jedis).keyPrefix(settings.config.keyPrefix()).space(space)
+                .embeddingModelName(modelName).dimension(dimension).mode(settings.mode).attachToCacheEntries(true)
+                .keyTtl(settings.ttl).warnWhenDown(false)
+                .eventPoll(min(Duration.ofMillis(200), settings.config.readTimeout().dividedBy(2))).build();
+    }
+
+    /**
+     * The vector store of the embedding model this cache was built for ({@link Builder#dimension}).
+     *
+     * @throws IllegalStateException when the cache was built without a dimension (for the in-process
+     *                               models, use {@link #embeddingStore(InProcessModel)})
+     */
     public RedisEmbeddingStore embeddingStore() {
+        if (embeddingStore == null) {
+            throw new IllegalStateException("this RedisCache was built without dimension(...): give the caching model "
+                    + "embeddingStores(redis::embeddingStore) for the in-process models, or build it with the dimension "
+                    + "of your embedding model");
+        }
         return embeddingStore;
+    }
+
+    /**
+     * The vector store of one in-process model, in that model's own vector space under this cache's key
+     * prefix (bge-small-zh keeps the default space, so an index built by 0.2 stays usable). Made on first
+     * use and closed with this cache. Meant as {@code embeddingStores(redis::embeddingStore)}.
+     *
+     * @throws IllegalStateException when the default space was built for a model of another dimension
+     */
+    public synchronized RedisEmbeddingStore embeddingStore(InProcessModel model) {
+        RedisEmbeddingStore store = modelStores.get(model);
+        if (store != null) {
+            return store;
+        }
+        String space = model == InProcessModel.BGE_SMALL_ZH ? null : model.space();
+        if (space == null && embeddingStore != null) {
+            if (embeddingStore.dimension() != model.dimension()) {
+                throw new IllegalStateException("this RedisCache's vector store was built with dimension "
+                        + embeddingStore.dimension() + ", which is not " + model.id() + "'s " + model.dimension());
+            }
+            store = embeddingStore;
+        } else {
+            store = vectorStore(space, model.dimension(), model.id());
+        }
+        modelStores.put(model, store);
+        return store;
     }
 
     public UnifiedJedis client() {
@@ -70,7 +127,12 @@ public final class RedisCache implements AutoCloseable {
 
     @Override
     public void close() {
-        embeddingStore.close();
+        synchronized (this) {
+            modelStores.values().stream().filter(store -> store != embeddingStore).forEach(RedisEmbeddingStore::close);
+        }
+        if (embeddingStore != null) {
+            embeddingStore.close();
+        }
         cacheStore.close(); // writes the hits recorded since the last flush
         jedis.close();
     }
@@ -88,7 +150,14 @@ public final class RedisCache implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Vector size of your embedding model, for {@link RedisCache#embeddingStore()}. Leave it out with
+         * the in-process default embedder: its stores come from {@link RedisCache#embeddingStore(InProcessModel)}.
+         */
         public Builder dimension(int dimension) {
+            if (dimension < 1) {
+                throw new IllegalArgumentException("dimension must be positive, was " + dimension);
+            }
             this.dimension = dimension;
             return this;
         }
@@ -112,9 +181,6 @@ public final class RedisCache implements AutoCloseable {
         public RedisCache build() {
             if (config == null) {
                 throw new IllegalStateException("config must be set");
-            }
-            if (dimension < 1) {
-                throw new IllegalStateException("dimension must be set: the embedding model's vector size");
             }
             return new RedisCache(this);
         }

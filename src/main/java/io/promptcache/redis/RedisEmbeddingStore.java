@@ -78,12 +78,15 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
     private volatile VectorSearch search;
     private volatile long lastDetect;
     private volatile String failure;
+    /** The embedding model whose vectors this index holds, recorded in the meta hash; null when not known. */
+    private volatile String modelName;
     private volatile boolean closed;
 
     private RedisEmbeddingStore(Builder b) {
         this.jedis = b.jedis;
         this.ownsClient = b.ownsClient;
-        this.keys = new RedisKeys(b.keyPrefix);
+        this.keys = new RedisKeys(b.keyPrefix).space(b.space);
+        this.modelName = b.modelName;
         this.dimension = b.dimension;
         this.requested = b.mode;
         this.eventPoll = b.eventPoll;
@@ -246,7 +249,7 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
             // As the cache's index, entries are written by the cache store with their TTL: only attach to
             // an existing one, so a late vector can never resurrect an evicted entry as a key without a TTL.
             args.add(bytes(attachOnly ? "0" : "1"));
-            args.add(bytes(RedisCacheStore.V));
+            args.add(bytes(keys.vectorField()));
             args.add(Vectors.toBytes(vector));
             if (segment != null) {
                 args.add(bytes(RedisCacheStore.Q));
@@ -282,7 +285,7 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
         for (String id : ids) {
             // The vector leaves; the cache entry (its answer) is the cache store's to delete. A HASH
             // left with no field is deleted by Redis itself.
-            jedis.hdel(keys.entry(tagOf(id), entryIdOf(id)), RedisCacheStore.V, RedisCacheStore.Q, RedisCacheStore.S,
+            jedis.hdel(keys.entry(tagOf(id), entryIdOf(id)), keys.vectorField(), RedisCacheStore.Q, RedisCacheStore.S,
                     RedisCacheStore.TT, M);
             VectorSearch mode = current();
             if (mode != null) {
@@ -335,8 +338,10 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
      * stream has no LOCAL index to tell.
      */
     public static void announceRemoval(UnifiedJedis jedis, RedisKeys keys, String tenant, String entryId) {
-        if (jedis.exists(keys.events())) {
-            LocalVectorSearch.publish(jedis, keys, "operator", "del", SemanticIndex.embeddingId(tenant, entryId));
+        for (RedisKeys space : keys.vectorSpaces()) {
+            if (jedis.exists(space.events())) {
+                LocalVectorSearch.publish(jedis, space, "operator", "del", SemanticIndex.embeddingId(tenant, entryId));
+            }
         }
     }
 
@@ -351,13 +356,24 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
     private void checkDimension(boolean atBuild) {
         try {
             jedis.hsetnx(keys.meta(), "dim", Integer.toString(dimension));
+            String model = modelName;
+            if (model != null) {
+                jedis.hsetnx(keys.meta(), "model", model);
+            }
             if (!keyTtl.isZero()) {
                 jedis.pexpire(keys.meta(), keyTtl.toMillis());
             }
-            String stored = jedis.hget(keys.meta(), "dim");
-            if (stored != null && Integer.parseInt(stored) != dimension) {
-                String message = "the vector index under key prefix '" + keys.prefix() + "' has dimension " + stored
-                        + " but the embedding model gives " + dimension + "; use another key prefix for another model";
+            List<String> stored = jedis.hmget(keys.meta(), "dim", "model");
+            String message = null;
+            if (stored.get(0) != null && Integer.parseInt(stored.get(0)) != dimension) {
+                message = "the vector index under key prefix '" + keys.prefix() + "'" + spaceLabel() + " has dimension "
+                        + stored.get(0) + " but the embedding model gives " + dimension + "; use another key prefix for another model";
+            } else if (model != null && stored.get(1) != null && !stored.get(1).equals(model)) {
+                message = "the vector index under key prefix '" + keys.prefix() + "'" + spaceLabel() + " holds vectors of "
+                        + stored.get(1) + " but this cache embeds with " + model + "; vectors of two models cannot be "
+                        + "compared: use another key prefix for the new model, or clear the old one";
+            }
+            if (message != null) {
                 if (atBuild) {
                     throw new IllegalStateException(message);
                 }
@@ -370,6 +386,29 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
             }
             // Redis down at start: checked again when it returns.
         }
+    }
+
+    private String spaceLabel() {
+        return keys.spaceName() == null ? "" : " (vector space " + keys.spaceName() + ")";
+    }
+
+    /**
+     * Records which embedding model this index holds, or checks it against the one recorded: a cache that
+     * switched embedders on an existing index fails here, at build time, instead of comparing vectors of
+     * two models. A null or "unknown" name checks nothing. While Redis is down the check waits for it.
+     *
+     * @throws IllegalStateException when the index holds another model's vectors
+     */
+    public void bindEmbeddingModel(String name) {
+        if (name == null || name.isBlank() || "unknown".equals(name)) {
+            return;
+        }
+        if (modelName != null && !modelName.equals(name)) {
+            throw new IllegalStateException("this vector index is bound to " + modelName + "; " + name
+                    + " needs an index of its own (another key prefix)");
+        }
+        modelName = name;
+        checkDimension(true);
     }
 
     // ---------------------------------------------------------------- ids
@@ -412,6 +451,8 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
         private boolean attachOnly;
         private ServerQueries.Hnsw hnsw = ServerQueries.Hnsw.DEFAULT;
         private boolean warnWhenDown = true;
+        private String space;
+        private String modelName;
 
         /** {@link RedisCache} gives the one warning of an outage at start itself. */
         Builder warnWhenDown(boolean on) {
@@ -441,6 +482,22 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
         }
 
         /** Dimension of the vectors; required (512 for the in-process bge-small-zh, 1024 for bge-m3). */
+        /**
+         * A named vector space under the key prefix, for a second model beside the default one: its vectors,
+         * events, settings and server index have keys of their own (see {@link RedisKeys}).
+         */
+        public Builder space(String name) {
+            new RedisKeys("x").space(name); // checks the name
+            this.space = name;
+            return this;
+        }
+
+        /** The embedding model whose vectors the index holds, recorded and checked (see {@link #bindEmbeddingModel}). */
+        public Builder embeddingModelName(String name) {
+            this.modelName = name == null || name.isBlank() || "unknown".equals(name) ? null : name;
+            return this;
+        }
+
         public Builder dimension(int dimension) {
             if (dimension < 1) {
                 throw new IllegalArgumentException("dimension must be positive");

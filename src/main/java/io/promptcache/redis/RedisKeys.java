@@ -15,15 +15,65 @@ import java.nio.charset.StandardCharsets;
  * {prefix}:exp:{T}          ZSET  entry ids by expiry time (keeps the LRU index in step with EXPIRE)
  * {prefix}:tenants          HASH  tenant tag -> tenant id (stats and clear by tenant)
  * {prefix}:events           STREAM add / delete events that keep every JVM's local vector index in sync
- * {prefix}:meta             HASH  index settings (vector dimension)
+ * {prefix}:meta             HASH  index settings (vector dimension, embedding model)
+ * {prefix}:idx              the Query Engine's index (SERVER mode)
  * </pre>
+ *
+ * <p>Vector spaces: a model other than the default one keeps its vectors in field {@code v_<space>} of the
+ * entry hash and has its own {@code :events:<space>}, {@code :meta:<space>} and {@code :idx:<space>}, so two
+ * models' vectors are never loaded, indexed or compared together. The default space (no name) keeps the
+ * layout of 0.2, so an index built then stays usable.
  */
 public final class RedisKeys {
 
     private final String prefix;
+    /** Null for the default vector space. */
+    private final String space;
 
     public RedisKeys(String prefix) {
+        this(prefix, null);
+    }
+
+    private RedisKeys(String prefix, String space) {
         this.prefix = prefix;
+        this.space = space;
+    }
+
+    /** The keys of a named vector space under the same prefix (null or empty: the default space). */
+    public RedisKeys space(String name) {
+        if (name == null || name.isEmpty()) {
+            return new RedisKeys(prefix, null);
+        }
+        if (!name.matches("[a-z0-9]{1,16}")) {
+            throw new IllegalArgumentException("a vector space name is 1 to 16 lowercase letters or digits, was '" + name + "'");
+        }
+        return new RedisKeys(prefix, name);
+    }
+
+    /** The vector space's name, or null for the default one. */
+    public String spaceName() {
+        return space;
+    }
+
+    /** The keys of every vector space the library creates under this prefix (the default, and one per other model). */
+    public java.util.List<RedisKeys> vectorSpaces() {
+        java.util.List<RedisKeys> all = new java.util.ArrayList<>();
+        all.add(space(null));
+        for (io.promptcache.embedding.InProcessModel m : io.promptcache.embedding.InProcessModel.values()) {
+            if (m != io.promptcache.embedding.InProcessModel.BGE_SMALL_ZH) {
+                all.add(space(m.space()));
+            }
+        }
+        return all;
+    }
+
+    /** The entry-hash field that holds this space's vector. */
+    public String vectorField() {
+        return space == null ? "v" : "v_" + space;
+    }
+
+    private String spaced(String key) {
+        return space == null ? key : key + ":" + space;
     }
 
     public String prefix() {
@@ -79,15 +129,15 @@ public final class RedisKeys {
     }
 
     public String events() {
-        return prefix + ":events";
+        return spaced(prefix + ":events");
     }
 
     public String meta() {
-        return prefix + ":meta";
+        return spaced(prefix + ":meta");
     }
 
     public String index() {
-        return prefix + ":idx";
+        return spaced(prefix + ":idx");
     }
 
     /** Splits an entry key into tenant tag and entry id, or returns null when it is not one. */

@@ -52,7 +52,7 @@ final class ServerQueries {
         // The number after HNSW counts the attribute words that follow it: 5 name-value pairs.
         return List.of(keys.index(), "ON", "HASH", "PREFIX", "1", keys.entryPrefix(), "SCHEMA",
                 RedisCacheStore.S, "TAG", RedisCacheStore.TT, "TAG",
-                RedisCacheStore.V, "VECTOR", "HNSW", "10", "TYPE", "FLOAT32", "DIM", Integer.toString(dimension),
+                keys.vectorField(), "VECTOR", "HNSW", "10", "TYPE", "FLOAT32", "DIM", Integer.toString(dimension),
                 "DISTANCE_METRIC", "COSINE", "M", Integer.toString(hnsw.m()),
                 "EF_CONSTRUCTION", Integer.toString(hnsw.efConstruction()));
     }
@@ -79,7 +79,7 @@ final class ServerQueries {
      */
     static List<byte[]> knn(RedisKeys keys, Filter filter, int k, byte[] vector, int efRuntime) {
         int fetch = Math.max(k, 1);
-        String query = prefilter(filter) + "=>[KNN $K @" + RedisCacheStore.V + " $B EF_RUNTIME $EF AS d]";
+        String query = prefilter(filter) + "=>[KNN $K @" + keys.vectorField() + " $B EF_RUNTIME $EF AS d]";
         List<byte[]> args = new ArrayList<>();
         for (String s : List.of(keys.index(), query, "PARAMS", "6", "K", Integer.toString(fetch), "EF",
                 Integer.toString(Math.max(efRuntime, fetch)), "B")) {

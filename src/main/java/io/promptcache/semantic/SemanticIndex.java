@@ -12,14 +12,24 @@ import dev.langchain4j.store.embedding.filter.Filter;
 import io.promptcache.key.Sha256;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 import static dev.langchain4j.store.embedding.filter.MetadataFilterBuilder.metadataKey;
 
 /**
- * Questions and their vectors in a LangChain4j {@link EmbeddingStore}, partitioned by scope.
- * Every search is filtered on the scope key and on the tenant's hash, so no search can return
+ * Questions and their vectors in LangChain4j {@link EmbeddingStore}s, partitioned by space and scope.
+ *
+ * <p>A {@link Space} is one embedding model with the store that holds its vectors. Most caches have one;
+ * the in-process default has two (bge-small-zh and bge-small-en) and a router that sends each question
+ * to one of them by its script. A question is embedded, searched and indexed in its own space only, so
+ * vectors of different models or dimensions are never compared. A question the router sends nowhere
+ * (no letters) has no semantic tier: {@link #covers} is false for it.
+ *
+ * <p>Every search is filtered on the scope key and on the tenant's hash, so no search can return
  * another tenant's or another conversation's entry whatever its similarity.
  */
 public final class SemanticIndex {
@@ -29,63 +39,147 @@ public final class SemanticIndex {
     /** Metadata key holding the SHA-256 of the tenant id. */
     public static final String TENANT = "pc_tenant";
 
-    private final EmbeddingModel embeddingModel;
-    private final EmbeddingStore<TextSegment> store;
+    /** One embedding model and the store of its vectors. */
+    public static final class Space {
+        private final String name;
+        private final EmbeddingModel model;
+        private final EmbeddingStore<TextSegment> store;
+        /** The dimension the store holds; learnt from the first vector when the store does not say. */
+        private volatile int dimension;
+
+        /**
+         * @param dimension the vector size the store holds, or -1 to take it from the first vector embedded;
+         *                  a vector of another size is refused with {@link EmbeddingDimensionException}
+         */
+        public Space(String name, EmbeddingModel model, EmbeddingStore<TextSegment> store, int dimension) {
+            this.name = Objects.requireNonNull(name, "name");
+            this.model = Objects.requireNonNull(model, "embeddingModel");
+            this.store = Objects.requireNonNull(store, "embeddingStore");
+            this.dimension = dimension;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public EmbeddingModel model() {
+            return model;
+        }
+
+        public EmbeddingStore<TextSegment> store() {
+            return store;
+        }
+
+        /** Names the embedder for logs: its own description when it has one, else its class. */
+        String describe() {
+            String own = model.toString();
+            return own.contains("@") ? model.getClass().getSimpleName() : own;
+        }
+
+        Embedding embed(String question) {
+            Embedding embedding = model.embed(question).content();
+            if (embedding == null || embedding.vector() == null || embedding.vector().length == 0) {
+                throw new IllegalStateException("embedding model returned no vector");
+            }
+            int size = embedding.vector().length;
+            if (dimension < 0) {
+                dimension = size;
+            } else if (size != dimension) {
+                throw new EmbeddingDimensionException("the embedder (" + describe() + ") returned " + size
+                        + "-dimension vectors but the vector index holds " + dimension + "; nothing of the wrong "
+                        + "dimension is stored. Point the embedder back at its model, or give the new model its own "
+                        + "index (another Redis key prefix)");
+            }
+            return embedding;
+        }
+    }
+
+    /** Picks the space of a question by name, or null when no space should hold it. */
+    @FunctionalInterface
+    public interface Router {
+        String spaceOf(String question);
+    }
+
+    private final Map<String, Space> spaces;
+    private final Router router;
     private final int maxCandidates;
-    /** The dimension the store holds; learnt from the first vector when the store does not say. */
-    private volatile int dimension;
 
     public SemanticIndex(EmbeddingModel embeddingModel, EmbeddingStore<TextSegment> store, int maxCandidates) {
         this(embeddingModel, store, maxCandidates, -1);
     }
 
-    /**
-     * @param dimension the vector size the store holds, or -1 to take it from the first vector embedded;
-     *                  a vector of another size is refused with {@link EmbeddingDimensionException}
-     */
+    /** One space for every question. */
     public SemanticIndex(EmbeddingModel embeddingModel, EmbeddingStore<TextSegment> store, int maxCandidates,
                          int dimension) {
-        this.embeddingModel = Objects.requireNonNull(embeddingModel, "embeddingModel");
-        this.store = Objects.requireNonNull(store, "embeddingStore");
+        this(List.of(new Space(SINGLE, embeddingModel, store, dimension)), question -> SINGLE, maxCandidates);
+    }
+
+    /** The name of the one space of an index built from one model. */
+    public static final String SINGLE = "single";
+
+    /** Several spaces; {@code router} names the space of each question (null: none). */
+    public SemanticIndex(List<Space> spaces, Router router, int maxCandidates) {
+        if (spaces.isEmpty()) {
+            throw new IllegalArgumentException("at least one space is needed");
+        }
+        Map<String, Space> byName = new LinkedHashMap<>();
+        for (Space space : spaces) {
+            if (byName.put(space.name(), space) != null) {
+                throw new IllegalArgumentException("two spaces are named " + space.name());
+            }
+        }
+        this.spaces = Map.copyOf(byName);
+        this.router = Objects.requireNonNull(router, "router");
         if (maxCandidates < 1) {
             throw new IllegalArgumentException("maxCandidates must be at least 1");
         }
         this.maxCandidates = maxCandidates;
-        this.dimension = dimension;
     }
 
-    /** Names the embedder for logs: its own description when it has one, else its class. */
+    /** Names the embedders for logs. */
     public String describeEmbedder() {
-        String own = embeddingModel.toString();
-        return own.contains("@") ? embeddingModel.getClass().getSimpleName() : own;
+        return spaces.values().stream().map(Space::describe).sorted().collect(Collectors.joining(" and "));
     }
 
-    public EmbeddingModel embeddingModel() {
-        return embeddingModel;
+    public List<Space> spaces() {
+        return spaces.values().stream().sorted(java.util.Comparator.comparing(Space::name)).toList();
     }
 
-    public EmbeddingStore<TextSegment> store() {
-        return store;
+    /** The space a question is embedded and searched in, or null when it has none (then it has no semantic tier). */
+    public String spaceOf(String question) {
+        String name = router.spaceOf(question);
+        return name != null && spaces.containsKey(name) ? name : null;
     }
 
+    /** True when the question has a space, so the semantic tier applies to it. */
+    public boolean covers(String question) {
+        return spaceOf(question) != null;
+    }
+
+    private Space space(String question) {
+        String name = spaceOf(question);
+        if (name == null) {
+            throw new IllegalArgumentException("this question has no vector space (it has no letters); check covers() first");
+        }
+        return spaces.get(name);
+    }
+
+    /** Embeds the question with its space's model. */
     public Embedding embed(String question) {
-        Embedding embedding = embeddingModel.embed(question).content();
-        if (embedding == null || embedding.vector() == null || embedding.vector().length == 0) {
-            throw new IllegalStateException("embedding model returned no vector");
-        }
-        int size = embedding.vector().length;
-        if (dimension < 0) {
-            dimension = size;
-        } else if (size != dimension) {
-            throw new EmbeddingDimensionException("the embedder (" + describeEmbedder() + ") returned " + size
-                    + "-dimension vectors but the vector index holds " + dimension + "; nothing of the wrong "
-                    + "dimension is stored. Point the embedder back at its model, or give the new model its own "
-                    + "index (another Redis key prefix)");
-        }
-        return embedding;
+        return space(question).embed(question);
     }
 
-    /** Candidates at or above {@code minCosine} (0 for the nearest whatever their similarity), most similar first. */
+    /** Loads every space's model once (a call each), so the first lookups do not pay for it. */
+    public void warmUp() {
+        for (Space space : spaces()) {
+            space.embed("warm-up");
+        }
+    }
+
+    /**
+     * Candidates in the question's space at or above {@code minCosine} (0 for the nearest whatever their
+     * similarity), most similar first.
+     */
     public List<MatchCandidate> search(String tenant, String scopeKey, String question, int contextTurns,
                                        Embedding embedding, double minCosine) {
         Filter filter = metadataKey(SCOPE).isEqualTo(scopeKey).and(metadataKey(TENANT).isEqualTo(tenantTag(tenant)));
@@ -96,7 +190,7 @@ public final class SemanticIndex {
                 .filter(filter)
                 .build();
         List<MatchCandidate> out = new ArrayList<>();
-        for (EmbeddingMatch<TextSegment> m : store.search(request).matches()) {
+        for (EmbeddingMatch<TextSegment> m : space(question).store().search(request).matches()) {
             TextSegment segment = m.embedded();
             if (segment == null) {
                 continue;
@@ -113,15 +207,28 @@ public final class SemanticIndex {
         return out;
     }
 
+    /** Indexes the question's vector in its space. */
     public void add(String entryId, String tenant, String scopeKey, String question, Embedding embedding) {
         Metadata metadata = new Metadata()
                 .put(SCOPE, scopeKey)
                 .put(TENANT, tenantTag(tenant));
-        store.addAll(List.of(embeddingId(tenant, entryId)), List.of(embedding), List.of(TextSegment.from(question, metadata)));
+        space(question).store().addAll(List.of(embeddingId(tenant, entryId)), List.of(embedding),
+                List.of(TextSegment.from(question, metadata)));
     }
 
+    /** Removes the entry's vector from the space of its question (none when the question has no space). */
+    public void remove(String tenant, String entryId, String question) {
+        String name = spaceOf(question);
+        if (name != null) {
+            spaces.get(name).store().remove(embeddingId(tenant, entryId));
+        }
+    }
+
+    /** Removes the entry's vector from every space, for when its question is not known. */
     public void remove(String tenant, String entryId) {
-        store.remove(embeddingId(tenant, entryId));
+        for (Space space : spaces()) {
+            space.store().remove(embeddingId(tenant, entryId));
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.promptcache.semantic;
 
-import io.promptcache.embedding.BgeSmallZhEncoder;
+import io.promptcache.embedding.BgeSmallEncoder;
+import io.promptcache.embedding.InProcessModel;
 
 /** Gives the unit token vectors of a text, for {@link TokenAlignmentVerifier}. */
 @FunctionalInterface
@@ -15,9 +16,14 @@ public interface TokenEncoder {
      * grey-zone candidate: fewer hits, never a less checked one.
      */
     static TokenEncoder inProcess() {
-        if (!io.promptcache.embedding.EmbeddingModels.inProcessAvailable()) {
+        return inProcess(InProcessModel.BGE_SMALL_ZH);
+    }
+
+    /** The token states of an in-process model, on the ONNX session that embeds with it (see {@link #inProcess()}). */
+    static TokenEncoder inProcess(InProcessModel model) {
+        if (!model.available()) {
             return text -> new float[0][];
         }
-        return text -> BgeSmallZhEncoder.shared().encodeRemembered(text).tokens();
+        return text -> BgeSmallEncoder.shared(model).encodeRemembered(text).tokens();
     }
 }

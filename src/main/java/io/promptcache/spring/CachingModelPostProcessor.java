@@ -81,8 +81,14 @@ final class CachingModelPostProcessor implements BeanPostProcessor {
             }
         });
         if (props.getSemantic().isEnabled()) {
-            b.embeddingModel(shared.embeddingModel()).embeddingStore(shared.embeddingStore())
-                    .similarityThreshold(props.getSemantic().getThreshold());
+            if (shared.embeddingModel() != null) {
+                b.embeddingModel(shared.embeddingModel()).embeddingStore(shared.embeddingStore());
+            } else {
+                b.embeddingStores(shared::embeddingStore);
+            }
+            if (props.getSemantic().getThreshold() != null) {
+                b.similarityThreshold(props.getSemantic().getThreshold());
+            }
         }
         return b;
     }

@@ -100,8 +100,11 @@ public class PromptCacheProperties {
         /** Whether paraphrases are served (the exact tier is always on). */
         private boolean enabled = true;
 
-        /** Cosine similarity a neighbour needs before the verifiers look at it; the default is the shipped operating point. */
-        private double threshold = CachingModelBuilder.DEFAULT_SIMILARITY_THRESHOLD;
+        /**
+         * Cosine similarity a neighbour needs before the verifiers look at it, for every embedding model. Unset:
+         * each model's calibrated threshold (0.955 for bge-small-zh and other models, 0.95 for bge-small-en).
+         */
+        private Double threshold;
 
         public boolean isEnabled() {
             return enabled;
@@ -111,18 +114,21 @@ public class PromptCacheProperties {
             this.enabled = enabled;
         }
 
-        public double getThreshold() {
+        public Double getThreshold() {
             return threshold;
         }
 
-        public void setThreshold(double threshold) {
+        public void setThreshold(Double threshold) {
             this.threshold = threshold;
         }
     }
 
     /** The model that embeds questions. */
     public static class Embedding {
-        /** "inprocess" (bge-small-zh-v1.5 in the JVM) or "ollama" (bge-m3, the production choice). */
+        /**
+         * "inprocess" (in the JVM: bge-small-en-v1.5 for Latin-script questions, bge-small-zh-v1.5 for the rest)
+         * or "ollama" (bge-m3, the production choice).
+         */
         private String provider = "inprocess";
 
         private final Ollama ollama = new Ollama();
@@ -240,8 +246,8 @@ public class PromptCacheProperties {
         if (maxEntriesPerTenant < 1) {
             throw new IllegalArgumentException("promptcache.max-entries-per-tenant must be at least 1, was " + maxEntriesPerTenant);
         }
-        double t = semantic.threshold;
-        if (!(t > 0 && t <= 1)) {
+        Double t = semantic.threshold;
+        if (t != null && !(t > 0 && t <= 1)) {
             throw new IllegalArgumentException("promptcache.semantic.threshold must be in (0, 1], was " + t);
         }
         String provider = embedding.provider == null ? "" : embedding.provider.toLowerCase(Locale.ROOT);

@@ -19,11 +19,11 @@ class QualityBenchTest {
     @Test
     void ratesAreCountedFromTheDecisions() {
         List<PairFeatures> f = List.of(
-                new PairFeatures(true, 0.99, true, true, 0.95),    // paraphrase, served
-                new PairFeatures(true, 0.80, true, true, 0.95),    // paraphrase, below threshold
-                new PairFeatures(false, 0.99, false, true, 0.95),  // near miss, blocked by the lexical guard
-                new PairFeatures(false, 0.99, true, true, 0.99),   // near miss, served: a wrong answer
-                new PairFeatures(false, 0.97, true, true, 0.50));  // near miss, blocked by the alignment
+                new PairFeatures(true, 0.99, true, true, 0.95, "zh"),    // paraphrase, served
+                new PairFeatures(true, 0.80, true, true, 0.95, "zh"),    // paraphrase, below threshold
+                new PairFeatures(false, 0.99, false, true, 0.95, "zh"),  // near miss, blocked by the lexical guard
+                new PairFeatures(false, 0.99, true, true, 0.99, "zh"),   // near miss, served: a wrong answer
+                new PairFeatures(false, 0.97, true, true, 0.50, "zh"));  // near miss, blocked by the alignment
         OperatingPoint p = new OperatingPoint(0.9, true, true, 0.9, 1.01);
         Rates r = Rates.of(f, p);
         assertEquals(5, r.pairs());
@@ -40,7 +40,7 @@ class QualityBenchTest {
     @Test
     void theTinyFixtureGivesTheRatesItsLabelsDemand() throws Exception {
         List<LabelledPair> pairs = LabelledPair.read(TINY);
-        List<PairFeatures> features = new FeatureExtractor(null).extract(pairs, i -> { });
+        List<PairFeatures> features = FeatureExtractor.inProcess(io.promptcache.embedding.InProcessModel.BGE_SMALL_ZH).extract(pairs, i -> { });
         Rates r = Rates.of(features, OperatingPoint.DEFAULT);
         assertEquals(6, r.pairs());
         assertEquals(2, r.paraphrases());
@@ -52,7 +52,7 @@ class QualityBenchTest {
     @Test
     void featureDecisionsAgreeWithTheVerifierChainTheCacheRuns() throws Exception {
         List<LabelledPair> pairs = LabelledPair.read(TINY);
-        FeatureExtractor extractor = new FeatureExtractor(null);
+        FeatureExtractor extractor = FeatureExtractor.inProcess(io.promptcache.embedding.InProcessModel.BGE_SMALL_ZH);
         VerifierChain chain = new VerifierChain(OperatingPoint.DEFAULT.verifiers(TokenEncoder.inProcess()));
         for (LabelledPair p : pairs) {
             PairFeatures f = extractor.extract(p);
@@ -73,8 +73,8 @@ class QualityBenchTest {
     @Test
     void calibrationKeepsEveryFileWithinTheBound() {
         List<PairFeatures> file = List.of(
-                new PairFeatures(true, 0.99, true, true, 0.99), new PairFeatures(true, 0.95, true, true, 0.97),
-                new PairFeatures(false, 0.96, true, true, 0.80), new PairFeatures(false, 0.93, true, true, 0.99));
+                new PairFeatures(true, 0.99, true, true, 0.99, "zh"), new PairFeatures(true, 0.95, true, true, 0.97, "zh"),
+                new PairFeatures(false, 0.96, true, true, 0.80, "zh"), new PairFeatures(false, 0.93, true, true, 0.99, "zh"));
         Calibration.Result best = Calibration.best(java.util.Map.of("f", file), 0.0);
         assertEquals(0, best.rates().get("f").nearMissServed());
         assertEquals(2, best.rates().get("f").paraphraseServed());

@@ -1,5 +1,6 @@
 package io.promptcache.spring;
 
+import io.promptcache.quality.OperatingPoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptcache.CachingModelBuilder;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The generated metadata IDEs read: every property documented, and defaults that match the code's. */
@@ -31,8 +33,11 @@ class ConfigurationMetadataTest {
             assertTrue(byName.containsKey(name), name);
             assertTrue(byName.get(name).has("description"), "described: " + name);
         }
-        assertEquals(CachingModelBuilder.DEFAULT_SIMILARITY_THRESHOLD, byName.get("promptcache.semantic.threshold")
-                .get("defaultValue").asDouble(), "the documented default is the shipped operating point");
+        // Unset, each model runs at its own calibrated threshold; the description gives both.
+        JsonNode threshold = byName.get("promptcache.semantic.threshold");
+        assertFalse(threshold.has("defaultValue"), "no single default: one threshold per model");
+        assertTrue(threshold.get("description").asText().contains(String.valueOf(OperatingPoint.DEFAULT.threshold())));
+        assertTrue(threshold.get("description").asText().contains(String.valueOf(OperatingPoint.ENGLISH.threshold())));
         assertEquals(CachingModelBuilder.DEFAULT_TENANT, byName.get("promptcache.default-tenant").get("defaultValue").asText());
         assertEquals("24h", byName.get("promptcache.ttl").get("defaultValue").asText());
         assertEquals(CachingModelBuilder.DEFAULT_TTL, java.time.Duration.ofHours(24));

