@@ -172,6 +172,26 @@ class CanonicalConversationTest {
         }
     }
 
+    @Test
+    void anEnormousOrMalformedAssistantMessageCostsOneReadAndNeverFailsTheCall() throws Exception {
+        try (RedisProcess server = RedisProcess.start()) {
+            RedisCache redis = RedisCache.builder().config(RedisConfig.builder().url(server.url()).build()).build();
+            closing.add(redis);
+            CachingChatModel model = blocking().cacheStore(redis.cacheStore()).embeddingStores(redis::embeddingStore).build();
+            String enormous = "大模型".repeat(100_000); // 300,000 characters, past any model's context
+            for (String answer : new String[]{enormous, "\uD800 broken surrogate \uDFFF", "", " "}) {
+                Conversation c = new Conversation(model, "t");
+                c.history.add(UserMessage.from("什么是大模型？"));
+                c.history.add(AiMessage.from(answer));
+                long[] before = commands(server);
+                assertEquals(CacheSource.LLM, c.ask(FOLLOW_UP), "answered by the model, whatever the history holds");
+                long[] after = commands(server);
+                assertEquals(1, after[0] - before[0], "one HMGET");
+                assertEquals(1, after[1] - before[1], "one MGET of the turn keys, in the same pipeline");
+            }
+        }
+    }
+
     static long cvKeys(RedisProcess server) {
         try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", server.port)) {
             return j.scan("0", new redis.clients.jedis.params.ScanParams().match("pc:cv:*").count(1000)).getResult().size();

@@ -371,7 +371,7 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
             } else if (model != null && stored.get(1) != null && !stored.get(1).equals(model)) {
                 message = "the vector index under key prefix '" + keys.prefix() + "'" + spaceLabel() + " holds vectors of "
                         + stored.get(1) + " but this cache embeds with " + model + "; vectors of two models cannot be "
-                        + "compared: use another key prefix for the new model, or clear the old one";
+                        + "compared: give the new model its own key prefix";
             }
             if (message != null) {
                 if (atBuild) {

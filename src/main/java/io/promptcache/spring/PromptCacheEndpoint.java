@@ -33,13 +33,28 @@ public class PromptCacheEndpoint {
         this.properties = properties;
     }
 
+    /** The configured threshold, else each model's shipped one (one per in-process model, one for Ollama). */
+    private Object threshold() {
+        if (properties.getSemantic().getThreshold() != null) {
+            return properties.getSemantic().getThreshold();
+        }
+        if ("ollama".equalsIgnoreCase(properties.getEmbedding().getProvider())) {
+            return io.promptcache.quality.OperatingPoint.DEFAULT.threshold();
+        }
+        Map<String, Object> perModel = new LinkedHashMap<>();
+        for (io.promptcache.embedding.InProcessModel m : io.promptcache.embedding.InProcessModel.values()) {
+            perModel.put(m.id(), io.promptcache.quality.OperatingPoint.shipped(m.space()).threshold());
+        }
+        return perModel;
+    }
+
     @ReadOperation
     public Map<String, Object> read() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("store", properties.getStore().redis() ? "redis" : "memory");
         Map<String, Object> operatingPoint = new LinkedHashMap<>();
         operatingPoint.put("semanticEnabled", properties.getSemantic().isEnabled());
-        operatingPoint.put("threshold", properties.getSemantic().getThreshold());
+        operatingPoint.put("threshold", threshold());
         operatingPoint.put("ttl", properties.getTtl().toString());
         operatingPoint.put("maxEntriesPerTenant", properties.getMaxEntriesPerTenant());
         out.put("operatingPoint", operatingPoint);

@@ -63,6 +63,29 @@ class QualityBenchTest {
     }
 
     @Test
+    void theRoutedDefaultScoresEachPairInTheSpaceTheCacheWouldSearch() {
+        FeatureExtractor routed = FeatureExtractor.routed();
+        PairFeatures english = routed.extract(new LabelledPair("How do I reset my password?", "How can I reset my password?", true));
+        assertEquals("en", english.space());
+        PairFeatures chinese = routed.extract(new LabelledPair("什么是大模型？", "大模型是什么？", true));
+        assertEquals("zh", chinese.space());
+        PairFeatures across = routed.extract(new LabelledPair("什么是大模型？", "What is a large language model?", true));
+        assertEquals(PairFeatures.NO_SPACE, across.space(), "two models: never compared");
+        PairFeatures digits = routed.extract(new LabelledPair("12345", "12345", true));
+        assertEquals(PairFeatures.NO_SPACE, digits.space(), "no letters: no semantic tier");
+
+        // Each space at its own shipped point; a pair that cannot match is never served, whatever the point.
+        Rates r = Rates.of(List.of(english, chinese, across, digits), OperatingPoint::shipped);
+        assertEquals(2, r.paraphraseServed());
+        assertEquals(0, Rates.of(List.of(across, digits), space -> OperatingPoint.plainCosine(0.01)).paraphraseServed());
+
+        // calibrate chooses a point per space, on the pairs searched in it.
+        var bySpace = Calibration.bySpace(java.util.Map.of("mixed", List.of(english, chinese, across, digits)), 1);
+        assertEquals(java.util.Set.of("en", "zh"), bySpace.keySet());
+        assertEquals(List.of(english), bySpace.get("en").get("mixed"));
+    }
+
+    @Test
     void aMalformedLineIsAClearError(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.tsv");
         java.nio.file.Files.writeString(bad, "a\tb\t1\nonly two\tfields\n");

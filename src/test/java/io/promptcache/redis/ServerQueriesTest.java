@@ -41,6 +41,19 @@ class ServerQueriesTest {
     }
 
     @Test
+    void aSecondModelHasItsOwnIndexOnItsOwnVectorField() {
+        RedisKeys en = keys.space("en");
+        assertEquals(List.of("pc:idx:en", "ON", "HASH", "PREFIX", "1", "pc:e:", "SCHEMA", "s", "TAG", "tt", "TAG", "v_en",
+                "VECTOR", "HNSW", "10", "TYPE", "FLOAT32", "DIM", "384", "DISTANCE_METRIC", "COSINE", "M", "16",
+                "EF_CONSTRUCTION", "200"), ServerQueries.createIndex(en, 384, ServerQueries.Hnsw.DEFAULT));
+        List<byte[]> args = ServerQueries.knn(en, null, 5, new byte[]{1, 2, 3, 4}, 200);
+        assertEquals("pc:idx:en", text(args.get(0)));
+        assertEquals("*=>[KNN $K @v_en $B EF_RUNTIME $EF AS d]", text(args.get(1)));
+        assertEquals(List.of("pc:events:en", "pc:meta:en"), List.of(en.events(), en.meta()));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> keys.space("EN:*"));
+    }
+
+    @Test
     void efRuntimeIsNeverBelowK() {
         List<byte[]> args = ServerQueries.knn(keys, null, 50, new byte[]{1, 2, 3, 4}, 10);
         assertEquals("*=>[KNN $K @v $B EF_RUNTIME $EF AS d]", text(args.get(1)));

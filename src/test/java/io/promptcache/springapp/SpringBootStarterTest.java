@@ -123,6 +123,12 @@ class SpringBootStarterTest {
             assertTrue(read.toString().contains("tenant=acme"), read.toString());
             assertTrue(((Number) endpoint.delete("acme", null).get("removed")).longValue() >= 2);
             assertEquals(CacheSource.LLM, ask(assistant, "什么是大模型？"), "the endpoint cleared the tenant");
+
+            // English goes to bge-small-en, in its own vector space.
+            assertEquals(CacheSource.LLM, ask(assistant, "How do I reset my password?"));
+            assertEquals(CacheSource.SEMANTIC, ask(assistant, "How can I reset my password?"));
+            assertEquals(Map.of("bge-small-zh-v1.5-q", 0.955, "bge-small-en-v1.5-q", 0.95),
+                    ((Map<?, ?>) endpoint.read().get("operatingPoint")).get("threshold"), "each model's own threshold");
         } finally {
             if (store.equals("redis")) {
                 try (var jedis = TestRedis.config(prefix).connect()) {
