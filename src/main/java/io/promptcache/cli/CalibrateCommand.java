@@ -49,6 +49,15 @@ public final class CalibrateCommand implements Callable<Integer> {
             out.printf("no file has %d pairs that can match%n", MIN_PAIRS_PER_SPACE);
             return 1;
         }
+        loaded.values().stream().flatMap(List::stream).filter(PairFeatures::matchable)
+                .collect(java.util.stream.Collectors.groupingBy(PairFeatures::space, java.util.TreeMap::new,
+                        java.util.stream.Collectors.counting()))
+                .forEach((space, n) -> {
+                    if (!bySpace.containsKey(space)) {
+                        out.printf("space %s: %d pairs, fewer than %d in any file: not calibrated%n%n", space, n,
+                                MIN_PAIRS_PER_SPACE);
+                    }
+                });
         int status = 0;
         for (Map.Entry<String, Map<String, List<PairFeatures>>> space : bySpace.entrySet()) {
             if (bySpace.size() > 1 || !PairFeatures.SINGLE.equals(space.getKey())) {

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -78,7 +77,7 @@ public final class QualityBench implements Callable<Integer> {
             Rates r = Rates.of(e.getValue(), points);
             Rates plain = Rates.of(e.getValue(), space -> OperatingPoint.plainCosine(points.apply(space).threshold()));
             Rates equal = Calibration.plainCosineAtNearMiss(e.getValue(), r.nearMissAccepted());
-            OperatingPoint point = points.apply(mainSpace(e.getValue()));
+            OperatingPoint point = points.apply(Chart.mainSpace(e.getValue()));
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("file", e.getKey());
@@ -89,7 +88,7 @@ public final class QualityBench implements Callable<Integer> {
                 m.put("nearMisses", r.nearMisses());
                 m.put("paraphraseServedCount", r.paraphraseServed());
                 m.put("paraphrases", r.paraphrases());
-                m.put("space", mainSpace(e.getValue()));
+                m.put("space", Chart.mainSpace(e.getValue()));
                 m.put("threshold", point.threshold());
                 m.put("unmatchablePairs", e.getValue().stream().filter(f -> !f.matchable()).count());
                 m.put("plainCosineNearMissAccepted", round(plain.nearMissAccepted()));
@@ -111,7 +110,7 @@ public final class QualityBench implements Callable<Integer> {
             }
         }
         if (chart != null) {
-            Chart.write(chart, all, points.apply(mainSpace(all.values().iterator().next())), 0.85, 1.0);
+            Chart.write(chart, all, points, 0.85, 1.0);
             if (!json) {
                 out.println("chart: " + chart);
             }
@@ -119,12 +118,6 @@ public final class QualityBench implements Callable<Integer> {
         return 0;
     }
 
-    /** The space most of a file's pairs are searched in: the one whose point the file's row reports. */
-    static String mainSpace(List<PairFeatures> features) {
-        return features.stream().filter(PairFeatures::matchable)
-                .collect(Collectors.groupingBy(PairFeatures::space, TreeMap::new, Collectors.counting()))
-                .entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(PairFeatures.NO_SPACE);
-    }
 
     private static String describePoints(Map<String, List<PairFeatures>> all, Function<String, OperatingPoint> points) {
         return all.values().stream().flatMap(List::stream).filter(PairFeatures::matchable).map(PairFeatures::space)

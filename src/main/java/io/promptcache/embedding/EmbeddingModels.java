@@ -4,10 +4,10 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.ollama.OllamaEmbeddingModel;
 
 import java.time.Duration;
-import java.util.Map;
 
 /**
- * The embedders we support out of the box. The in-process model needs no service and no network;
+ * The embedders we support out of the box. The in-process models ({@link InProcessModel}) need no service
+ * and no network;
  * Ollama with bge-m3 is the production choice.
  */
 public final class EmbeddingModels {
@@ -123,15 +123,6 @@ public final class EmbeddingModels {
         return own == null || own.isBlank() || "unknown".equals(own) ? null : own;
     }
 
-    /** Ollama bge-m3 when {@code OLLAMA_BASE_URL} is set, otherwise the in-process model. */
-    public static EmbeddingModel fromEnvironment(Map<String, String> env) {
-        String ollama = env.get("OLLAMA_BASE_URL");
-        if (ollama != null && !ollama.isBlank()) {
-            String model = env.getOrDefault("OLLAMA_EMBEDDING_MODEL", OLLAMA_DEFAULT_MODEL);
-            return ollama(ollama, model, Duration.ofSeconds(10));
-        }
-        return inProcess();
-    }
 
     private static final class Zh {
         static final EmbeddingModel MODEL = new BgeSmallEmbeddingModel(InProcessModel.BGE_SMALL_ZH);

@@ -32,11 +32,13 @@ public final class Chart {
 
     /**
      * @param curves   file name to features
-     * @param point    the shipped operating point (its verifiers apply at every threshold of the sweep)
+     * @param points   the shipped operating point of each vector space; each file is marked at the point of
+     *                 the space most of its pairs are searched in
      * @param from     lowest threshold drawn
      * @param to       highest threshold drawn
      */
-    public static void write(Path out, Map<String, List<PairFeatures>> curves, OperatingPoint point, double from, double to)
+    public static void write(Path out, Map<String, List<PairFeatures>> curves,
+                             java.util.function.Function<String, OperatingPoint> points, double from, double to)
             throws IOException {
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -69,12 +71,22 @@ public final class Chart {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         g.drawString("cosine threshold", LEFT + pw / 2 - 50, H - 25);
 
-        // the shipped point
-        int sx = LEFT + (int) (pw * (point.threshold() - from) / (to - from));
+        // the shipped threshold of each space drawn
         g.setColor(Color.GRAY);
         g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{2, 4}, 0));
-        g.drawLine(sx, TOP, sx, TOP + ph);
-        g.drawString("shipped " + String.format("%.3f", point.threshold()), sx + 4, TOP + 14);
+        java.util.Map<Double, java.util.Set<String>> thresholds = new java.util.TreeMap<>();
+        curves.values().forEach(f -> {
+            String space = mainSpace(f);
+            thresholds.computeIfAbsent(points.apply(space).threshold(), t -> new java.util.TreeSet<>()).add(space);
+        });
+        int labelY = TOP + 14;
+        for (Map.Entry<Double, java.util.Set<String>> t : thresholds.entrySet()) {
+            int x = LEFT + (int) (pw * (t.getKey() - from) / (to - from));
+            g.drawLine(x, TOP, x, TOP + ph);
+            g.drawString("shipped " + String.format("%.3f", t.getKey()) + " (" + String.join(", ", t.getValue()) + ")",
+                    x + 4, labelY);
+            labelY += 16;
+        }
         int bound = TOP + ph - (int) (ph * 0.02);
         g.drawLine(LEFT, bound, LEFT + pw, bound);
         g.drawString("2%", LEFT + pw + 4, bound + 4);
@@ -99,7 +111,9 @@ public final class Chart {
             g.drawPolyline(xs, para, n + 1);
             g.setStroke(new BasicStroke(2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{7, 5}, 0));
             g.drawPolyline(xs, near, n + 1);
-            Rates at = Rates.of(e.getValue(), point);
+            OperatingPoint point = points.apply(mainSpace(e.getValue()));
+            int sx = LEFT + (int) (pw * (point.threshold() - from) / (to - from));
+            Rates at = Rates.of(e.getValue(), points);
             g.fillOval(sx - 5, TOP + ph - (int) (ph * at.paraphraseRate()) - 5, 10, 10);
             g.drawOval(sx - 5, TOP + ph - (int) (ph * at.nearMissAccepted()) - 5, 10, 10);
             g.setStroke(new BasicStroke(3f));
@@ -113,5 +127,13 @@ public final class Chart {
         g.drawString("at the shipped point: near-miss / paraphrase", LEFT + pw + 20, legendY + 10);
         g.dispose();
         ImageIO.write(img, "png", out.toFile());
+    }
+
+    /** The space most of a file's pairs are searched in. */
+    public static String mainSpace(List<PairFeatures> features) {
+        return features.stream().filter(PairFeatures::matchable)
+                .collect(java.util.stream.Collectors.groupingBy(PairFeatures::space, java.util.TreeMap::new,
+                        java.util.stream.Collectors.counting()))
+                .entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(PairFeatures.NO_SPACE);
     }
 }
