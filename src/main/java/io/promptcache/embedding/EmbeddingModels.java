@@ -7,8 +7,7 @@ import java.time.Duration;
 
 /**
  * The embedders we support out of the box. The in-process models ({@link InProcessModel}) need no service
- * and no network;
- * Ollama with bge-m3 is the production choice.
+ * and no network; Ollama with bge-m3 is the production choice.
  */
 public final class EmbeddingModels {
 
