@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * Cheap checks for the near misses that embeddings are known to miss: a changed number, a negation
- * on one side only, an antonym verb (开通/取消, open/close), a different named entity or quoted term.
+ * on one side only, an antonym verb (开通/取消, open/close), a different named entity or quoted term,
+ * the two sides of a comparison swapped (Java比Python快吗 / Python比Java快吗, X better than Y / Y better than X).
  * Each check can be turned off; all are on by default.
  */
 public final class LexicalGuard implements HitVerifier {
@@ -76,12 +77,14 @@ public final class LexicalGuard implements HitVerifier {
     private final boolean checkNegation;
     private final boolean checkAntonyms;
     private final boolean checkEntities;
+    private final boolean checkComparisons;
 
     private LexicalGuard(Builder b) {
         this.checkNumbers = b.checkNumbers;
         this.checkNegation = b.checkNegation;
         this.checkAntonyms = b.checkAntonyms;
         this.checkEntities = b.checkEntities;
+        this.checkComparisons = b.checkComparisons;
     }
 
     public static LexicalGuard defaults() {
@@ -119,7 +122,56 @@ public final class LexicalGuard implements HitVerifier {
         if (checkEntities && quotedTermsDiffer(c.query(), c.candidate())) {
             return Verdict.reject(NAME, "quoted terms differ");
         }
+        if (checkComparisons && (swappedAround(latinComparison(a), latinComparison(b))
+                || swappedAround(cjkComparison(a), cjkComparison(b)))) {
+            return Verdict.reject(NAME, "the sides of a comparison are swapped");
+        }
         return Verdict.accept(NAME);
+    }
+
+    /** Words that open a noun phrase without naming it: skipped to find what a comparison compares with. */
+    private static final Set<String> DETERMINERS = Set.of("the", "a", "an", "my", "your", "our", "their", "his", "her",
+            "its", "this", "that", "these", "those");
+    /** Words containing 比 that are not the comparative 比 (A比B). */
+    private static final List<String> NOT_COMPARATIVE = List.of("比较", "比如", "比赛", "比例", "比特", "对比", "相比",
+            "比分", "比重", "比喻", "比方", "好比", "比率", "无比", "比亚迪", "比尔", "比利时", "比萨", "比基尼", "比划",
+            "比拼", "比值", "攀比", "类比", "排比", "正比", "反比", "百分比", "性价比", "日比");
+
+    /** {what comes before "than", what it is compared with}, or null without one "than". */
+    private static String[] latinComparison(String text) {
+        List<String> w = words(text);
+        int than = w.indexOf("than");
+        if (than < 0 || than != w.lastIndexOf("than")) {
+            return null;
+        }
+        for (int i = than + 1; i < w.size(); i++) {
+            if (!DETERMINERS.contains(w.get(i))) {
+                return new String[]{" " + String.join(" ", w.subList(0, than)) + " ", " " + w.get(i) + " "};
+            }
+        }
+        return null;
+    }
+
+    /** {what comes before the comparative 比, the first two characters after it}, or null without one. */
+    private static String[] cjkComparison(String text) {
+        String t = text;
+        for (String w : NOT_COMPARATIVE) {
+            t = t.replace(w, "  ");
+        }
+        int at = t.indexOf('比');
+        if (at < 0 || at != t.lastIndexOf('比')) {
+            return null;
+        }
+        String after = t.substring(at + 1).strip();
+        if (after.length() < 2) {
+            return null;
+        }
+        return new String[]{t.substring(0, at), after.substring(0, 2)};
+    }
+
+    /** True when each question compares with something the other puts before its comparison. */
+    private static boolean swappedAround(String[] x, String[] y) {
+        return x != null && y != null && !x[1].equals(y[1]) && y[0].contains(x[1]) && x[0].contains(y[1]);
     }
 
     static String normalize(String text) {
@@ -382,6 +434,13 @@ public final class LexicalGuard implements HitVerifier {
         private boolean checkNegation = true;
         private boolean checkAntonyms = true;
         private boolean checkEntities = true;
+        private boolean checkComparisons = true;
+
+        /** Rejects a pair whose comparison has its two sides swapped (A than B / B than A, A比B / B比A). */
+        public Builder checkComparisons(boolean on) {
+            this.checkComparisons = on;
+            return this;
+        }
 
         public Builder checkNumbers(boolean on) {
             this.checkNumbers = on;
