@@ -88,8 +88,12 @@ final class LocalVectorSearch implements VectorSearch {
 
     @Override
     public void removed(String id) {
-        index.remove(id);
-        publish("del", id);
+        // A loaded index that never held the vector (an entry of another vector space, or one never indexed)
+        // tells no one: the other JVMs load the same field. A vector that reached another JVM meanwhile is
+        // still never served: every candidate's entry is re-read before it is.
+        if (index.remove(id) || !loaded) {
+            publish("del", id);
+        }
     }
 
     @Override
