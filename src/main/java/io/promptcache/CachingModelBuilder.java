@@ -37,7 +37,10 @@ import java.util.concurrent.ExecutorService;
  */
 public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
 
-    /** Default cosine threshold of the semantic tier (see docs/quality.md for how it was chosen). */
+    /**
+     * Default cosine threshold of the semantic tier for bge-small-zh and for an embedding model of your own
+     * (bge-small-en has its own, {@code OperatingPoint.ENGLISH}); see docs/quality.md for how they were chosen.
+     */
     public static final double DEFAULT_SIMILARITY_THRESHOLD = OperatingPoint.DEFAULT.threshold();
     public static final Duration DEFAULT_TTL = Duration.ofHours(24);
     public static final Duration DEFAULT_LOOKUP_TIMEOUT = Duration.ofMillis(250);
@@ -47,6 +50,8 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
     public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(7);
 
     private static final Logger LOG = LoggerFactory.getLogger(CachingModelBuilder.class);
+    /** Configuration notes already logged: a JVM that builds many caching models says each once. */
+    private static final java.util.Set<String> TOLD = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     EmbeddingModel embeddingModel;
     EmbeddingStore<TextSegment> embeddingStore;
@@ -334,7 +339,7 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
         }
         EmbeddingModel zh = EmbeddingModels.inProcess(InProcessModel.BGE_SMALL_ZH);
         if (embeddingStores == null && embeddingStore != null) {
-            LOG.info("PromptCache: one embedding store was given for the in-process default, so every question is "
+            tellOnce("PromptCache: one embedding store was given for the in-process default, so every question is "
                     + "embedded with bge-small-zh; give embeddingStores(...) to embed Latin-script questions with bge-small-en");
             return single(space(InProcessModel.BGE_SMALL_ZH.space(), zh, embeddingStore));
         }
@@ -342,8 +347,8 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
             throw new IllegalStateException("give either embeddingStore or embeddingStores, not both");
         }
         if (!InProcessModel.BGE_SMALL_EN.available()) {
-            LOG.info("PromptCache: {} is not on the class path; every question is embedded with bge-small-zh",
-                    InProcessModel.BGE_SMALL_EN.artifact());
+            tellOnce("PromptCache: " + InProcessModel.BGE_SMALL_EN.artifact()
+                    + " is not on the class path; every question is embedded with bge-small-zh");
             return single(space(InProcessModel.BGE_SMALL_ZH.space(), zh, storeOf(InProcessModel.BGE_SMALL_ZH)));
         }
         List<SemanticIndex.Space> spaces = new ArrayList<>();
@@ -354,6 +359,12 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
             InProcessModel model = QuestionScript.of(question).model();
             return model == null ? null : model.space();
         }, maxCandidates);
+    }
+
+    private static void tellOnce(String note) {
+        if (TOLD.add(note)) {
+            LOG.info(note);
+        }
     }
 
     private EmbeddingStore<TextSegment> storeOf(InProcessModel model) {

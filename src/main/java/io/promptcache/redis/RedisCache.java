@@ -38,12 +38,17 @@ public final class RedisCache implements AutoCloseable {
     private final UnifiedJedis jedis;
     private final RedisCacheStore cacheStore;
     private final RedisEmbeddingStore embeddingStore;
-    private final Builder settings;
+    // What the lazily made vector stores are built with (copied: a builder may be changed after build()).
+    private final RedisConfig config;
+    private final RedisEmbeddingStore.Mode mode;
+    private final Duration keyTtl;
     /** The stores of the in-process models, made on first use (the default space may be {@link #embeddingStore}). */
     private final Map<InProcessModel, RedisEmbeddingStore> modelStores = new EnumMap<>(InProcessModel.class);
 
     private RedisCache(Builder b) {
-        this.settings = b;
+        this.config = b.config;
+        this.mode = b.mode;
+        this.keyTtl = b.ttl;
         this.jedis = b.config.connect();
         try {
             jedis.ping();
@@ -74,10 +79,10 @@ public final class RedisCache implements AutoCloseable {
     }
 
     private RedisEmbeddingStore vectorStore(String space, int dimension, String modelName) {
-        return RedisEmbeddingStore.builder().client(jedis).keyPrefix(settings.config.keyPrefix()).space(space)
-                .embeddingModelName(modelName).dimension(dimension).mode(settings.mode).attachToCacheEntries(true)
-                .keyTtl(settings.ttl).warnWhenDown(false)
-                .eventPoll(min(Duration.ofMillis(200), settings.config.readTimeout().dividedBy(2))).build();
+        return RedisEmbeddingStore.builder().client(jedis).keyPrefix(config.keyPrefix()).space(space)
+                .embeddingModelName(modelName).dimension(dimension).mode(mode).attachToCacheEntries(true)
+                .keyTtl(keyTtl).warnWhenDown(false)
+                .eventPoll(min(Duration.ofMillis(200), config.readTimeout().dividedBy(2))).build();
     }
 
     /**
