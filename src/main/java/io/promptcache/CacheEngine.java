@@ -287,11 +287,12 @@ final class CacheEngine {
         // The nearest whatever their similarity: the best one's similarity is what a threshold is tuned on.
         List<MatchCandidate> candidates = index.search(ctx.tenant(), fp.scopeKey(), fp.question(),
                 fp.conversationTurns(), embedding, 0);
-        Matching rules = matching.get(index.spaceOf(fp.question()));
+        String space = index.spaceOf(fp.question());
+        Matching rules = matching.get(space);
         guard.ok(CacheDependency.VECTOR_STORE);
         drainBacklog();
         if (!candidates.isEmpty()) {
-            metrics.similarity(candidates.get(0).similarity());
+            metrics.similarity(space, candidates.get(0).similarity());
         }
         for (MatchCandidate candidate : candidates) {
             if (candidate.similarity() < rules.threshold()) {

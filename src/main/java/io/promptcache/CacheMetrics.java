@@ -36,6 +36,15 @@ public final class CacheMetrics {
     public interface Recorder {
         void similarity(double bestCosine);
 
+        /**
+         * The best candidate's similarity with the vector space it was found in ({@code zh} or {@code en} for
+         * the in-process models, {@code single} for an embedder of your own): each model has its own cosine
+         * scale, so a threshold is tuned on one space's values. By default, {@link #similarity(double)}.
+         */
+        default void similarity(String space, double bestCosine) {
+            similarity(bestCosine);
+        }
+
         void cacheTime(CacheSource source, long nanos);
     }
 
@@ -44,11 +53,11 @@ public final class CacheMetrics {
         this.recorder = recorder;
     }
 
-    void similarity(double bestCosine) {
+    void similarity(String space, double bestCosine) {
         Recorder r = recorder;
         if (r != null) {
             try {
-                r.similarity(bestCosine);
+                r.similarity(space, bestCosine);
             } catch (RuntimeException ignored) {
                 // a metrics backend that throws never fails a call
             }

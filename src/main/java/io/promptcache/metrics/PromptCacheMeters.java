@@ -45,7 +45,8 @@ import java.util.function.ToDoubleFunction;
  *       (an llm call that waited for an identical call in flight)</li>
  *   <li>{@code promptcache.lookup} (timer): the time a call spent in the cache, by {@code source}</li>
  *   <li>{@code promptcache.similarity} (summary): the best candidate's cosine on every semantic lookup, hit or
- *       miss: what a threshold is tuned on</li>
+ *       miss: what a threshold is tuned on; by {@code space} zh | en (the in-process models) | single (an
+ *       embedder of your own)</li>
  *   <li>{@code promptcache.rejections} (counter): semantic candidates rejected, by {@code verifier} lexical |
  *       context | token-alignment | scoring-model | llm-judge | feedback-veto</li>
  *   <li>{@code promptcache.faults} (counter): cache faults, by {@code kind} error | timeout</li>
@@ -89,13 +90,21 @@ public final class PromptCacheMeters {
             lookup.put(source, Timer.builder("promptcache.lookup").description("Time a call spent in the cache")
                     .tags(common).tag("source", source.wireName()).register(registry));
         }
-        DistributionSummary similarity = DistributionSummary.builder("promptcache.similarity")
+        // One summary per vector space (a few fixed names): cosines of two models are on different scales.
+        Map<String, DistributionSummary> similarity = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.function.Function<String, DistributionSummary> summary = space -> DistributionSummary
+                .builder("promptcache.similarity")
                 .description("Cosine similarity of the best candidate of each semantic lookup").tags(common)
-                .scale(1).register(registry);
+                .tag("space", space).scale(1).register(registry);
         metrics.recorder(new CacheMetrics.Recorder() {
             @Override
             public void similarity(double bestCosine) {
-                similarity.record(bestCosine);
+                similarity(io.promptcache.semantic.SemanticIndex.SINGLE, bestCosine);
+            }
+
+            @Override
+            public void similarity(String space, double bestCosine) {
+                similarity.computeIfAbsent(space, summary).record(bestCosine);
             }
 
             @Override

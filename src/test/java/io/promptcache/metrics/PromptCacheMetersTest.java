@@ -65,8 +65,13 @@ class PromptCacheMetersTest {
         assertEquals(0, count("promptcache.requests", "source", "llm", "shared", "true"));
         assertEquals(1, registry.get("promptcache.lookup").tags("source", "exact").timer().count());
         assertEquals(5, registry.get("promptcache.lookup").tags("source", "llm").timer().count());
-        assertTrue(registry.get("promptcache.similarity").summary().count() >= 2, "every semantic lookup with a neighbour");
-        assertTrue(registry.get("promptcache.similarity").summary().max() <= 1.0);
+        assertTrue(registry.get("promptcache.similarity").tags("space", "zh").summary().count() >= 2,
+                "every semantic lookup with a neighbour, under its vector space");
+        assertTrue(registry.get("promptcache.similarity").tags("space", "zh").summary().max() <= 1.0);
+        ask(model, "How do I reset my password?", CacheControl.DEFAULT);
+        ask(model, "How can I reset my password?", CacheControl.DEFAULT);
+        assertEquals(1, registry.get("promptcache.similarity").tags("space", "en").summary().count(),
+                "English on its own scale");
         assertTrue(count("promptcache.rejections", "verifier", "lexical") >= 1,
                 () -> "rejections: " + model.metrics().snapshot().rejections());
         assertEquals(1, count("promptcache.not.stored", "reason", "no_store"));
