@@ -13,7 +13,6 @@ import io.promptcache.prefix.PrefixBreakDetector;
 import io.promptcache.prefix.ProviderPricing;
 import io.promptcache.semantic.HitVerifier;
 import io.promptcache.quality.OperatingPoint;
-import io.promptcache.semantic.TokenEncoder;
 import io.promptcache.semantic.SemanticIndex;
 import io.promptcache.semantic.VerifierChain;
 import org.slf4j.Logger;
@@ -406,12 +405,11 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
     Map<String, CacheEngine.Matching> resolveMatching(SemanticIndex index) {
         Map<String, CacheEngine.Matching> out = new java.util.HashMap<>();
         for (SemanticIndex.Space space : index.spaces()) {
-            OperatingPoint shipped = OperatingPoint.shipped(space.name());
-            InProcessModel encoderModel = InProcessModel.BGE_SMALL_EN.space().equals(space.name())
-                    ? InProcessModel.BGE_SMALL_EN : InProcessModel.BGE_SMALL_ZH;
-            List<HitVerifier> chain = verifiers != null ? verifiers : shipped.verifiers(TokenEncoder.inProcess(encoderModel));
-            out.put(space.name(), new CacheEngine.Matching(similarityThreshold != null ? similarityThreshold : shipped.threshold(),
-                    new VerifierChain(chain)));
+            // An embedder of the user's own runs at bge-small-zh's point, aligning on bge-small-zh's token states.
+            InProcessModel model = InProcessModel.ofSpace(space.name()).orElse(InProcessModel.BGE_SMALL_ZH);
+            List<HitVerifier> chain = verifiers != null ? verifiers : OperatingPoint.shippedVerifiers(model);
+            double threshold = similarityThreshold != null ? similarityThreshold : OperatingPoint.shipped(model).threshold();
+            out.put(space.name(), new CacheEngine.Matching(threshold, new VerifierChain(chain)));
         }
         return out;
     }

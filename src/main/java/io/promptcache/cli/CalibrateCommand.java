@@ -2,6 +2,7 @@ package io.promptcache.cli;
 
 import io.promptcache.embedding.InProcessModel;
 import io.promptcache.quality.Calibration;
+import io.promptcache.semantic.SemanticIndex;
 import io.promptcache.quality.PairFeatures;
 import io.promptcache.quality.Rates;
 import picocli.CommandLine.Command;
@@ -60,7 +61,7 @@ public final class CalibrateCommand implements Callable<Integer> {
                 });
         int status = 0;
         for (Map.Entry<String, Map<String, List<PairFeatures>>> space : bySpace.entrySet()) {
-            if (bySpace.size() > 1 || !PairFeatures.SINGLE.equals(space.getKey())) {
+            if (bySpace.size() > 1 || !SemanticIndex.SINGLE.equals(space.getKey())) {
                 out.printf("== space %s (%s)%n%n", space.getKey(), String.join(", ", space.getValue().keySet()));
             }
             status = Math.max(status, calibrate(space.getKey(), space.getValue()));
@@ -80,8 +81,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         }
         out.printf("recommended (mean paraphrase served %.3f, near-miss <= %.3f on every file):%n%n", best.meanParaphrase(),
                 maxNearMiss);
-        InProcessModel model = java.util.Arrays.stream(InProcessModel.values()).filter(m -> m.space().equals(space))
-                .findFirst().orElse(InProcessModel.BGE_SMALL_ZH);
+        InProcessModel model = InProcessModel.ofSpace(space).orElse(InProcessModel.BGE_SMALL_ZH);
         out.println(best.point().builderSnippet("TokenEncoder.inProcess(InProcessModel." + model.name() + ")"));
         out.println();
         out.printf("%-22s %12s %12s %18s%n", "file", "near-miss", "paraphrase", "plain cosine para.");

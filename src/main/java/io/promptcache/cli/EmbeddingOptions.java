@@ -43,20 +43,22 @@ public final class EmbeddingOptions {
         return embedder + "|" + (ollamaUrl == null ? "" : ollamaUrl) + "|" + ollamaModel;
     }
 
-    /** Runs the labelled pairs as the chosen embedder would: routed for the in-process default. */
-    FeatureExtractor features(Map<String, String> env) {
-        EmbeddingModel model = create(env);
-        if (model == null) {
-            return FeatureExtractor.routed();
-        }
-        return model instanceof BgeSmallEmbeddingModel inProcess ? FeatureExtractor.inProcess(inProcess.model())
-                : FeatureExtractor.of(model);
+    /**
+     * How the labelled pairs are run with the chosen embedder (routed for the in-process default), and the
+     * name its features are cached under: the model when it is in process, else the options.
+     */
+    record Features(FeatureExtractor extractor, String id) {
     }
 
-    /** Names the features' embedder, for the cache of features: the model when it is in process, else the options. */
-    String featuresId(Map<String, String> env) {
+    Features features(Map<String, String> env) {
         EmbeddingModel model = create(env);
-        return model == null ? "inprocess-routed" : model instanceof BgeSmallEmbeddingModel b ? b.model().id() : describe();
+        if (model == null) {
+            return new Features(FeatureExtractor.routed(), "inprocess-routed");
+        }
+        if (model instanceof BgeSmallEmbeddingModel inProcess) {
+            return new Features(FeatureExtractor.inProcess(inProcess.model()), inProcess.model().id());
+        }
+        return new Features(FeatureExtractor.of(model), describe());
     }
 
     /**

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptcache.quality.Calibration;
 import io.promptcache.quality.Chart;
 import io.promptcache.quality.FeatureCache;
-import io.promptcache.quality.FeatureExtractor;
 import io.promptcache.quality.OperatingPoint;
 import io.promptcache.quality.PairFeatures;
 import io.promptcache.quality.Rates;
@@ -134,13 +133,12 @@ public final class QualityBench implements Callable<Integer> {
 
     static Map<String, List<PairFeatures>> load(List<Path> files, EmbeddingOptions embedding, boolean useCache)
             throws java.io.IOException {
-        FeatureExtractor extractor = embedding.features(System.getenv());
-        String id = embedding.featuresId(System.getenv());
+        EmbeddingOptions.Features features = embedding.features(System.getenv());
         Map<String, List<PairFeatures>> all = new LinkedHashMap<>();
         for (Path f : files) {
             String name = f.getParent() == null ? f.getFileName().toString()
                     : f.getParent().getFileName() + "/" + f.getFileName().toString().replaceFirst("\\.tsv$", "");
-            all.put(name, FeatureCache.load(f, extractor, id, useCache));
+            all.put(name, FeatureCache.load(f, features.extractor(), features.id(), useCache));
         }
         return all;
     }

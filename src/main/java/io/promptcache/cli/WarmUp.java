@@ -50,16 +50,17 @@ final class WarmUp {
      * caching model itself warns about it once), and anything else that goes wrong only costs the JIT.
      */
     static void run(EmbeddingModel embedder, boolean stream) {
+        List<EmbeddingModel> models = embedders(embedder);
         boolean semantic = true;
         try {
-            for (EmbeddingModel model : embedders(embedder)) {
+            for (EmbeddingModel model : models) {
                 model.embed(QUESTIONS[0]);
             }
         } catch (RuntimeException down) {
             semantic = false;
         }
         try {
-            warm(embedder, semantic, stream);
+            warm(embedder, models, semantic, stream);
         } catch (RuntimeException e) {
             LOG.debug("warm-up failed; the first turns may run slower", e);
         }
@@ -80,10 +81,10 @@ final class WarmUp {
         return embedder == null ? b : b.embeddingModel(embedder);
     }
 
-    private static void warm(EmbeddingModel embedder, boolean semantic, boolean stream) {
+    private static void warm(EmbeddingModel embedder, List<EmbeddingModel> models, boolean semantic, boolean stream) {
         for (int i = 0; semantic && i < 4; i++) {
             for (String q : QUESTIONS) {
-                for (EmbeddingModel model : embedders(embedder)) {
+                for (EmbeddingModel model : models) {
                     model.embed(q);
                 }
             }

@@ -58,11 +58,6 @@ public final class BgeSmallEncoder {
         }
     }
 
-    /** The encoder of this JVM for bge-small-zh-v1.5 (the model is loaded once). */
-    public static BgeSmallEncoder shared() {
-        return shared(InProcessModel.BGE_SMALL_ZH);
-    }
-
     /** The encoder of this JVM for {@code model} (each model is loaded once, on first use). */
     public static BgeSmallEncoder shared(InProcessModel model) {
         return switch (model) {

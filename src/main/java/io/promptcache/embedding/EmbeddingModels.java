@@ -44,11 +44,6 @@ public final class EmbeddingModels {
         };
     }
 
-    /** True when the in-process bge-small-zh-v1.5 can run here (users of Ollama may leave it out). */
-    public static boolean inProcessAvailable() {
-        return InProcessModel.BGE_SMALL_ZH.available();
-    }
-
     /**
      * An Ollama embedding model. Building it makes no call, so a cache can be built while Ollama is down;
      * the dimension of well-known models (bge-m3: 1024) is known without a call.

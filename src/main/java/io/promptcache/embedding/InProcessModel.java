@@ -35,6 +35,16 @@ public enum InProcessModel {
         return space;
     }
 
+    /** The model whose vector space is named {@code space}, if one is. */
+    public static java.util.Optional<InProcessModel> ofSpace(String space) {
+        for (InProcessModel m : values()) {
+            if (m.space.equals(space)) {
+                return java.util.Optional.of(m);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The model's name, as its files in the jar are named and as a Redis index records it. */
     public String id() {
         return id;

@@ -7,6 +7,7 @@ import io.promptcache.embedding.QuestionScript;
 import io.promptcache.semantic.ContextDependenceGuard;
 import io.promptcache.semantic.LexicalGuard;
 import io.promptcache.semantic.MatchCandidate;
+import io.promptcache.semantic.SemanticIndex;
 import io.promptcache.semantic.TokenAlignmentVerifier;
 import io.promptcache.semantic.VectorMath;
 
@@ -62,7 +63,7 @@ public final class FeatureExtractor {
 
     public PairFeatures extract(LabelledPair p) {
         InProcessModel model = only;
-        String space = embedder != null ? PairFeatures.SINGLE : model == null ? null : model.space();
+        String space = embedder != null ? SemanticIndex.SINGLE : model == null ? null : model.space();
         if (model == null) {
             model = QuestionScript.of(p.asked()).model();
             if (model == null || model != QuestionScript.of(p.stored()).model()) {

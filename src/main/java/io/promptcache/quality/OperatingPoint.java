@@ -30,14 +30,19 @@ public record OperatingPoint(double threshold, boolean lexical, boolean context,
     /** The point the library ships with for bge-small-en (Latin-script questions); see docs/quality.md. */
     public static final OperatingPoint ENGLISH = new OperatingPoint(0.95, true, true, 0.93, 1.01);
 
+    /** The shipped point of an in-process model. */
+    public static OperatingPoint shipped(InProcessModel model) {
+        return model == InProcessModel.BGE_SMALL_EN ? ENGLISH : DEFAULT;
+    }
+
     /** The shipped point of an in-process model's space ({@link InProcessModel#space()}); DEFAULT for any other. */
     public static OperatingPoint shipped(String space) {
-        return InProcessModel.BGE_SMALL_EN.space().equals(space) ? ENGLISH : DEFAULT;
+        return shipped(InProcessModel.ofSpace(space).orElse(InProcessModel.BGE_SMALL_ZH));
     }
 
     /** The shipped point of a model, with the verifier chain on its own token states. */
     public static List<HitVerifier> shippedVerifiers(InProcessModel model) {
-        return shipped(model.space()).verifiers(TokenEncoder.inProcess(model));
+        return shipped(model).verifiers(TokenEncoder.inProcess(model));
     }
 
     /** Plain cosine at a threshold, no verifier. */

@@ -17,9 +17,6 @@ public record PairFeatures(boolean same, double cosine, boolean lexicalOk, boole
 
     /** The space of a pair whose two questions are embedded by different in-process models, or by none. */
     public static final String NO_SPACE = "none";
-    /** The space of every pair when one model embeds everything. */
-    public static final String SINGLE = "single";
-
     public boolean matchable() {
         return !NO_SPACE.equals(space);
     }

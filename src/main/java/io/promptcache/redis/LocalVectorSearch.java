@@ -46,7 +46,7 @@ final class LocalVectorSearch implements VectorSearch {
     private final Duration eventPoll;
     private final Duration sweepInterval;
     private final Duration keyTtl;
-    /** Runs before every reload: the store checks the recorded dimension once Redis answers. */
+    /** Runs before every reload: the store checks the recorded dimension and model once Redis answers. */
     private final Runnable beforeLoad;
     private final String origin = UUID.randomUUID().toString();
     private final LocalVectorIndex index;

@@ -112,7 +112,7 @@ public final class RedisCache implements AutoCloseable {
         if (store != null) {
             return store;
         }
-        String space = model == InProcessModel.BGE_SMALL_ZH ? null : model.space();
+        String space = RedisKeys.spaceOf(model);
         if (space == null && embeddingStore != null) {
             if (embeddingStore.dimension() != model.dimension()) {
                 throw new IllegalStateException("this RedisCache's vector store was built with dimension "

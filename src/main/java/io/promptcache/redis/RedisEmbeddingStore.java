@@ -95,7 +95,7 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
         this.attachOnly = b.attachOnly;
         this.hnsw = b.hnsw;
         this.warnWhenDown = b.warnWhenDown;
-        checkDimension(true);
+        checkIndexSettings(true);
         this.search = choose();
     }
 
@@ -156,7 +156,7 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
                             + "searching in LOCAL mode instead", noQueryEngine.getMessage());
                 }
             }
-            return new LocalVectorSearch(jedis, keys, dimension, eventPoll, sweepInterval, keyTtl, () -> checkDimension(false));
+            return new LocalVectorSearch(jedis, keys, dimension, eventPoll, sweepInterval, keyTtl, () -> checkIndexSettings(false));
         } catch (JedisConnectionException down) {
             if (warnWhenDown) {
                 LOG.warn("PromptCache: Redis did not answer at start ({}); the vector search mode is chosen when it does",
@@ -175,7 +175,7 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
         synchronized (this) {
             if (search == null && !closed && System.nanoTime() - lastDetect >= DETECT_RETRY_NANOS) {
                 try {
-                    checkDimension(false);
+                    checkIndexSettings(false);
                     search = choose();
                     if (search != null) {
                         LOG.info("PromptCache: Redis answered; vector search runs in {} mode", search.mode());
@@ -353,7 +353,7 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
         }
     }
 
-    private void checkDimension(boolean atBuild) {
+    private void checkIndexSettings(boolean atBuild) {
         try {
             jedis.hsetnx(keys.meta(), "dim", Integer.toString(dimension));
             String model = modelName;
@@ -403,12 +403,15 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
         if (name == null || name.isBlank() || "unknown".equals(name)) {
             return;
         }
-        if (modelName != null && !modelName.equals(name)) {
+        if (name.equals(modelName)) {
+            return; // bound when the store was built, and checked then (or when Redis returns)
+        }
+        if (modelName != null) {
             throw new IllegalStateException("this vector index is bound to " + modelName + "; " + name
                     + " needs an index of its own (another key prefix)");
         }
         modelName = name;
-        checkDimension(true);
+        checkIndexSettings(true);
     }
 
     // ---------------------------------------------------------------- ids
@@ -487,7 +490,7 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
          * events, settings and server index have keys of their own (see {@link RedisKeys}).
          */
         public Builder space(String name) {
-            new RedisKeys("x").space(name); // checks the name
+            RedisKeys.checkSpaceName(name);
             this.space = name;
             return this;
         }

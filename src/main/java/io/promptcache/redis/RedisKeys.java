@@ -41,13 +41,23 @@ public final class RedisKeys {
 
     /** The keys of a named vector space under the same prefix (null or empty: the default space). */
     public RedisKeys space(String name) {
-        if (name == null || name.isEmpty()) {
-            return new RedisKeys(prefix, null);
-        }
-        if (!name.matches("[a-z0-9]{1,16}")) {
+        checkSpaceName(name);
+        return new RedisKeys(prefix, name == null || name.isEmpty() ? null : name);
+    }
+
+    /** A space name goes into key and field names: 1 to 16 lowercase letters or digits (null or empty: the default). */
+    static void checkSpaceName(String name) {
+        if (name != null && !name.isEmpty() && !name.matches("[a-z0-9]{1,16}")) {
             throw new IllegalArgumentException("a vector space name is 1 to 16 lowercase letters or digits, was '" + name + "'");
         }
-        return new RedisKeys(prefix, name);
+    }
+
+    /**
+     * The Redis vector space of an in-process model: bge-small-zh keeps the default one (the layout of 0.2,
+     * when it was the only model), every other model its own.
+     */
+    public static String spaceOf(io.promptcache.embedding.InProcessModel model) {
+        return model == io.promptcache.embedding.InProcessModel.BGE_SMALL_ZH ? null : model.space();
     }
 
     /** The vector space's name, or null for the default one. */
@@ -58,10 +68,10 @@ public final class RedisKeys {
     /** The keys of every vector space the library creates under this prefix (the default, and one per other model). */
     public java.util.List<RedisKeys> vectorSpaces() {
         java.util.List<RedisKeys> all = new java.util.ArrayList<>();
-        all.add(space(null));
+        all.add(space(null)); // also where an embedder of the user's own keeps its vectors
         for (io.promptcache.embedding.InProcessModel m : io.promptcache.embedding.InProcessModel.values()) {
-            if (m != io.promptcache.embedding.InProcessModel.BGE_SMALL_ZH) {
-                all.add(space(m.space()));
+            if (spaceOf(m) != null) {
+                all.add(space(spaceOf(m)));
             }
         }
         return all;

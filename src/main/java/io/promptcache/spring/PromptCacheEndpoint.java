@@ -43,7 +43,7 @@ public class PromptCacheEndpoint {
         }
         Map<String, Object> perModel = new LinkedHashMap<>();
         for (io.promptcache.embedding.InProcessModel m : io.promptcache.embedding.InProcessModel.values()) {
-            perModel.put(m.id(), io.promptcache.quality.OperatingPoint.shipped(m.space()).threshold());
+            perModel.put(m.id(), io.promptcache.quality.OperatingPoint.shipped(m).threshold());
         }
         return perModel;
     }

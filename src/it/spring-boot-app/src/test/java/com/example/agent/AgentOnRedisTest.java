@@ -1,6 +1,5 @@
 package com.example.agent;
 
-import io.promptcache.CacheScope;
 import io.promptcache.deepseek.DeepSeekSimulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -9,7 +8,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -39,14 +37,7 @@ class AgentOnRedisTest {
 
     @Test
     void repeatsAndParaphrasesAreServedFromRedis() throws InterruptedException {
-        Thread.sleep(2000); // as a user's first request would come: the embedder loads in the background meanwhile
-        List<String> sources = new ArrayList<>();
-        for (String q : List.of("什么是大模型？", "什么是大模型？", "大模型是什么？")) {
-            try (CacheScope scope = CacheScope.open("acme")) {
-                assistant.chat(q);
-                sources.add(scope.lastOutcome().orElseThrow().source().wireName());
-            }
-        }
-        assertEquals(List.of("llm", "exact", "semantic"), sources);
+        assertEquals(List.of("llm", "exact", "semantic"),
+                Sources.of(assistant, List.of("什么是大模型？", "什么是大模型？", "大模型是什么？")));
     }
 }
