@@ -233,7 +233,10 @@ final class LocalVectorSearch implements VectorSearch {
                     return;
                 }
                 LOG.debug("vector index sync failed; retrying", e);
-                needReload = true; // events may have been missed while Redis was away
+                // Events may have been missed while Redis was away: not ready until the reload has run, which
+                // also clears the index for a moment (searches meanwhile miss, never serve a stale vector).
+                loaded = false;
+                needReload = true;
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, 2000);
             }
