@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -114,6 +115,10 @@ final class CacheEngine {
 
     CacheMetrics metrics() {
         return metrics;
+    }
+
+    Duration writeTimeout() {
+        return writeTimeout;
     }
 
     CacheAccounting accounting() {
@@ -210,6 +215,24 @@ final class CacheEngine {
         Optional<Lookup> semantic = bounded("semantic lookup", deadline, probe.phase, degraded,
                 () -> findSemantic(fp, ctx, probe, degraded));
         return refreshed(semantic.orElseGet(() -> Lookup.miss(ctx, fp, probe.embedding, degraded, false)));
+    }
+
+    /**
+     * Reads the exact tier again for a miss that has just won its flight, because an identical call's answer
+     * settled after this call's lookup began ({@link SingleFlight}). Returns an exact hit, or the miss as it was.
+     */
+    Lookup recheck(Lookup miss) {
+        if (miss.fingerprint() == null || !miss.context().control().mayServe() || !guard.allow(CacheDependency.STORE)) {
+            return miss;
+        }
+        Set<CacheDependency> degraded = EnumSet.noneOf(CacheDependency.class);
+        degraded.addAll(miss.degraded());
+        Optional<CacheEntry> landed = bounded("exact lookup", System.nanoTime() + lookupTimeout.toNanos(),
+                new Phase(CacheDependency.STORE), degraded,
+                () -> store.hit(miss.context().tenant(), miss.fingerprint().exactKey())).flatMap(e -> e);
+        return landed.map(e -> new Lookup(miss.context(), miss.fingerprint(), CacheSource.EXACT, e, null,
+                        miss.embedding(), degraded, miss.warmingUp()))
+                .orElse(miss);
     }
 
     /**
@@ -320,6 +343,10 @@ final class CacheEngine {
                 index.remove(ctx.tenant(), candidate.entryId(), fp.question());
                 continue;
             }
+            if (candidate.entryId().equals(fp.exactKey())) {
+                // This very request, stored by an identical call after our exact read: an exact hit, found late.
+                return new Lookup(ctx, fp, CacheSource.EXACT, entry.get(), null, embedding, Set.of(), false);
+            }
             canonicalTurns.remember(fp, ctx.tenant(), entry.get(), store, ttl, executor, faults);
             return new Lookup(ctx, fp, CacheSource.SEMANTIC, entry.get(), candidate, embedding, Set.of(), false);
         }
@@ -410,7 +437,8 @@ final class CacheEngine {
             executor.submit(work);
             return put.get();
         });
-        return new Stored(put.getNow(false), degraded);
+        // A write slower than the budget goes on in the background: the flight settles when it has landed.
+        return new Stored(put.getNow(false), degraded, put);
     }
 
     /**
@@ -596,8 +624,12 @@ final class CacheEngine {
     }
 
     /** What storing an answer did. */
-    record Stored(boolean stored, Set<CacheDependency> degraded) {
-        static final Stored NOT = new Stored(false, Set.of());
+    record Stored(boolean stored, Set<CacheDependency> degraded, CompletionStage<?> settled) {
+        static final Stored NOT = new Stored(false, Set.of(), CompletableFuture.completedFuture(null));
+
+        Stored(boolean stored, Set<CacheDependency> degraded) {
+            this(stored, degraded, CompletableFuture.completedFuture(null));
+        }
     }
 
     /** Stores the answer and says how long that took the caller. */
@@ -657,6 +689,11 @@ final class CacheEngine {
 
         boolean hit() {
             return source != null && entry != null;
+        }
+
+        /** The same result for another caller of an identical request (a flight's follower). */
+        Lookup withContext(CallContext other) {
+            return new Lookup(other, fingerprint, source, entry, match, embedding, degraded, warmingUp);
         }
 
         /**

@@ -57,34 +57,59 @@ public final class CachingChatModel extends AbstractCachingModel implements Chat
 
     private ChatResponse answer(ChatRequest request, CacheEngine.CallContext ctx, long start) {
         ChatRequest effective = engine.layout(request);
+        long epoch = flights.epoch(); // before the lookup: see SingleFlight
         CacheEngine.Lookup lookup = engine.lookup(effective, ctx);
         long lookupNanos = System.nanoTime() - start;
 
         if (lookup.hit()) {
-            ChatResponse cached = CachedResponses.toChatResponse(lookup, engine);
+            ChatResponse cached = serve(lookup, ctx, start);
             if (cached != null) {
-                engine.metrics().hit(lookup.source());
-                engine.slide(lookup);
-                CacheOutcome outcome = CacheOutcome.hit(lookup, start);
-                engine.report(ctx, outcome, cached, outcome.latency().toNanos());
                 return cached;
             }
         }
 
-        engine.metrics().miss();
         SingleFlight.Result<Answer> result = flights.run(lookup.flightKey(), () -> {
+            // An identical call's answer may have landed after our lookup: read it rather than ask again.
+            CacheEngine.Lookup landed = flights.epoch() == epoch ? lookup : engine.recheck(lookup);
+            if (landed.hit()) {
+                ChatResponse cached = CachedResponses.toChatResponse(landed, engine);
+                if (cached != null) {
+                    return new Answer(cached, landed, null);
+                }
+            }
             ChatResponse response = delegate.chat(effective);
-            return new Answer(response, engine.timedStore(lookup, response));
-        });
+            return new Answer(response, null, engine.timedStore(lookup, response));
+        }, answer -> answer.stored() == null ? null : answer.stored().stored().settled());
+        Answer answer = result.value();
+        if (answer.servedFrom() != null) {
+            // Served from the store, to the leader and its followers alike: an exact hit for each.
+            engine.metrics().hit(CacheSource.EXACT);
+            CacheOutcome outcome = CacheOutcome.hit(answer.servedFrom().withContext(ctx), start);
+            engine.report(ctx, outcome, answer.response(), outcome.latency().toNanos());
+            return answer.response();
+        }
+        engine.metrics().miss();
         if (result.shared()) {
             engine.metrics().sharedFlight();
         }
-        ChatResponse response = result.value().response();
-        CacheEngine.TimedStore stored = result.value().stored();
+        ChatResponse response = answer.response();
+        CacheEngine.TimedStore stored = answer.stored();
         engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.of(response),
                 result.shared() ? CacheEngine.Stored.NOT : stored.stored(), result.shared()), response,
                 lookupNanos + (result.shared() ? 0 : stored.nanos()));
         return response;
+    }
+
+    /** Serves a hit of the lookup; null when its entry cannot be read (then it is a miss). */
+    private ChatResponse serve(CacheEngine.Lookup lookup, CacheEngine.CallContext ctx, long start) {
+        ChatResponse cached = CachedResponses.toChatResponse(lookup, engine);
+        if (cached != null) {
+            engine.metrics().hit(lookup.source());
+            engine.slide(lookup);
+            CacheOutcome outcome = CacheOutcome.hit(lookup, start);
+            engine.report(ctx, outcome, cached, outcome.latency().toNanos());
+        }
+        return cached;
     }
 
     @Override
@@ -112,7 +137,8 @@ public final class CachingChatModel extends AbstractCachingModel implements Chat
         return delegate;
     }
 
-    private record Answer(ChatResponse response, CacheEngine.TimedStore stored) {
+    /** What a flight produced: the model's answer and how it was stored, or an entry that landed meanwhile. */
+    private record Answer(ChatResponse response, CacheEngine.Lookup servedFrom, CacheEngine.TimedStore stored) {
     }
 
     /** Builder of {@link CachingChatModel}. */

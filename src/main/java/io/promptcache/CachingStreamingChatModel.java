@@ -40,6 +40,8 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
     private final ReplayPacing pacing;
     private final ExecutorService replayExecutor;
     private final ConcurrentMap<String, StreamFlight> flights = new ConcurrentHashMap<>();
+    /** Moves each time a flight's answer has settled in the store (see {@link SingleFlight}). */
+    private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
 
     private CachingStreamingChatModel(Builder builder) {
         super(builder);
@@ -65,22 +67,17 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
 
     private void stream(ChatRequest request, StreamingChatResponseHandler handler, CacheEngine.CallContext ctx, long start) {
         ChatRequest effective = engine.layout(request);
+        long epochAtLookup = epoch.get(); // before the lookup: see SingleFlight
         CacheEngine.Lookup lookup = engine.lookup(effective, ctx);
         long lookupNanos = System.nanoTime() - start;
 
         if (lookup.hit()) {
             ChatResponse cached = CachedResponses.toChatResponse(lookup, engine);
             if (cached != null) {
-                engine.metrics().hit(lookup.source());
-                engine.slide(lookup);
-                replay(cached, handler, () -> {
-                    CacheOutcome outcome = CacheOutcome.hit(lookup, start);
-                    engine.report(ctx, outcome, cached, outcome.latency().toNanos());
-                });
+                serve(lookup, cached, handler, ctx, start);
                 return;
             }
         }
-        engine.metrics().miss();
         String key = lookup.flightKey();
         while (true) {
             StreamFlight existing = key == null ? null : flights.get(key);
@@ -91,34 +88,55 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
                     return null;
                 }, ctx::failed);
                 if (joined) {
+                    engine.metrics().miss();
                     engine.metrics().sharedFlight();
                     return;
                 }
-                flights.remove(key, existing); // it ended between get and subscribe
+                // It has ended but its answer may still be on its way to the store: wait for that, then look again.
+                existing.awaitSettled(engine.writeTimeout());
+                flights.remove(key, existing);
                 continue;
             }
             AtomicReference<StreamFlight> self = new AtomicReference<>();
             AtomicReference<CacheEngine.TimedStore> stored = new AtomicReference<>(new CacheEngine.TimedStore(CacheEngine.Stored.NOT, 0));
+            AtomicReference<CacheEngine.Lookup> landed = new AtomicReference<>();
             StreamFlight flight = new StreamFlight(
                     (response, cancelled) -> {
-                        if (!cancelled) {
+                        if (!cancelled && landed.get() == null) {
                             stored.set(engine.timedStore(lookup, response));
                         }
                     },
-                    () -> {
+                    () -> stored.get().stored().settled().whenComplete((ignored, error) -> {
+                        epoch.incrementAndGet(); // before the key goes, as in SingleFlight
                         if (key != null) {
                             flights.remove(key, self.get());
                         }
-                    });
+                        self.get().settle();
+                    }));
             self.set(flight);
             if (key != null && flights.putIfAbsent(key, flight) != null) {
                 continue;
             }
             flight.subscribe(handler, response -> {
+                if (landed.get() != null) {
+                    engine.metrics().hit(CacheSource.EXACT);
+                    CacheOutcome outcome = CacheOutcome.hit(landed.get(), start);
+                    engine.report(ctx, outcome, response, outcome.latency().toNanos());
+                    return null;
+                }
                 engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.of(response), stored.get().stored(),
                         false), response, lookupNanos + stored.get().nanos());
                 return null;
             }, ctx::failed);
+            // An identical call's answer may have landed after our lookup: replay it rather than ask again.
+            CacheEngine.Lookup again = epoch.get() == epochAtLookup ? lookup : engine.recheck(lookup);
+            ChatResponse cached = again.hit() ? CachedResponses.toChatResponse(again, engine) : null;
+            if (cached != null) {
+                landed.set(again);
+                replay(cached, flight, () -> { });
+                return;
+            }
+            engine.metrics().miss();
             try {
                 delegate.chat(effective, flight);
             } catch (RuntimeException e) {
@@ -126,6 +144,16 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
             }
             return;
         }
+    }
+
+    private void serve(CacheEngine.Lookup lookup, ChatResponse cached, StreamingChatResponseHandler handler,
+                       CacheEngine.CallContext ctx, long start) {
+        engine.metrics().hit(lookup.source());
+        engine.slide(lookup);
+        replay(cached, handler, () -> {
+            CacheOutcome outcome = CacheOutcome.hit(lookup, start);
+            engine.report(ctx, outcome, cached, outcome.latency().toNanos());
+        });
     }
 
     /** Replays a stored answer: thinking, text in chunks, tool calls, then the complete response. */

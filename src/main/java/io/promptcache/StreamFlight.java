@@ -36,6 +36,8 @@ final class StreamFlight implements StreamingChatResponseHandler {
     private StreamingHandle upstream;
     private boolean upstreamCancelled;
     private boolean terminated;
+    /** Completes when the flight has left the in-flight map, its answer stored (or not) for good. */
+    private final java.util.concurrent.CompletableFuture<Void> settled = new java.util.concurrent.CompletableFuture<>();
 
     StreamFlight(Completion completion, Runnable onTerminal) {
         this.completion = completion;
@@ -102,6 +104,21 @@ final class StreamFlight implements StreamingChatResponseHandler {
             if (subscribers.isEmpty() && !terminated) {
                 cancelUpstream(handle);
             }
+        }
+    }
+
+    void settle() {
+        settled.complete(null);
+    }
+
+    /** Waits, at most {@code budget}, until the flight has settled; a caller that came too late looks again after. */
+    void awaitSettled(java.time.Duration budget) {
+        try {
+            settled.get(budget.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // past the write budget the caller goes on as if the answer were not stored
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
