@@ -4,10 +4,17 @@ import io.promptcache.prefix.CacheAccounting;
 import io.promptcache.prefix.PrefixBreakDetector;
 import io.promptcache.store.CacheStore;
 
-/** What the blocking and the streaming caching models share: the engine and its views. */
-public abstract class AbstractCachingModel {
+/**
+ * What the blocking and the streaming caching models share: the engine and its views.
+ *
+ * <p>{@link #close()} releases what was bound to the model (its meters); it closes neither the store nor
+ * the wrapped model, which may serve others. Spring calls it when the application context closes.
+ */
+public abstract class AbstractCachingModel implements AutoCloseable {
 
     final CacheEngine engine;
+    private final java.util.List<Runnable> closeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     AbstractCachingModel(CachingModelBuilder<?> builder) {
         this.engine = new CacheEngine(builder);
@@ -49,5 +56,29 @@ public abstract class AbstractCachingModel {
     /** Removes every entry of a tenant (and its vectors). */
     public long invalidateTenant(String tenant) {
         return engine.store().clearTenant(tenant);
+    }
+
+    /**
+     * Runs {@code action} once when this model is closed (at once if it already is); {@code PromptCacheMeters}
+     * removes the model's meters this way.
+     */
+    public void addCloseListener(Runnable action) {
+        java.util.Objects.requireNonNull(action, "action");
+        closeListeners.add(action);
+        if (closed.get() && closeListeners.remove(action)) {
+            action.run();
+        }
+    }
+
+    /** Releases what was bound to this model (its meters). Calls made afterwards still work. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            for (Runnable action : closeListeners) {
+                if (closeListeners.remove(action)) {
+                    action.run();
+                }
+            }
+        }
     }
 }

@@ -73,29 +73,39 @@ public final class PromptCacheMeters {
     private PromptCacheMeters() {
     }
 
-    /** Registers the model's meters; {@code extraTags} (bounded, e.g. the model's name) go on every one. */
-    public static void bind(AbstractCachingModel model, MeterRegistry registry, String... extraTags) {
+    /** Bindings not yet closed: they keep what their meters read alive, whatever the registry holds weakly. */
+    private static final java.util.Set<Binding> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Registers the model's meters; {@code extraTags} (bounded, e.g. the model's name) go on every one. The
+     * meters read their true values for as long as they are bound, garbage collections included (Micrometer
+     * holds a meter's state weakly; the binding holds it strongly). They leave the registry when the returned
+     * binding or the model is closed.
+     */
+    public static Binding bind(AbstractCachingModel model, MeterRegistry registry, String... extraTags) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(registry, "registry");
         Tags common = Tags.of(extraTags);
         CacheMetrics metrics = model.metrics();
+        StoreSize size = new StoreSize(model.store());
+        Binding meters = new Binding(registry, List.of(metrics, model.accounting(), size));
 
-        requests(registry, common, metrics, "exact", "false", s -> s.exactHits());
-        requests(registry, common, metrics, "semantic", "false", s -> s.semanticHits());
-        requests(registry, common, metrics, "llm", "false", s -> s.misses() - s.sharedFlights());
-        requests(registry, common, metrics, "llm", "true", s -> s.sharedFlights());
+        requests(meters, common, metrics, "exact", "false", s -> s.exactHits());
+        requests(meters, common, metrics, "semantic", "false", s -> s.semanticHits());
+        requests(meters, common, metrics, "llm", "false", s -> s.misses() - s.sharedFlights());
+        requests(meters, common, metrics, "llm", "true", s -> s.sharedFlights());
 
         Map<CacheSource, Timer> lookup = new EnumMap<>(CacheSource.class);
         for (CacheSource source : CacheSource.values()) {
-            lookup.put(source, Timer.builder("promptcache.lookup").description("Time a call spent in the cache")
-                    .tags(common).tag("source", source.wireName()).register(registry));
+            lookup.put(source, meters.keep(Timer.builder("promptcache.lookup").description("Time a call spent in the cache")
+                    .tags(common).tag("source", source.wireName()).register(registry)));
         }
         // One summary per vector space (a few fixed names): cosines of two models are on different scales.
         Map<String, DistributionSummary> similarity = new java.util.concurrent.ConcurrentHashMap<>();
-        java.util.function.Function<String, DistributionSummary> summary = space -> DistributionSummary
+        java.util.function.Function<String, DistributionSummary> summary = space -> meters.keep(DistributionSummary
                 .builder("promptcache.similarity")
                 .description("Cosine similarity of the best candidate of each semantic lookup").tags(common)
-                .tag("space", space).scale(1).register(registry);
+                .tag("space", space).scale(1).register(registry));
         metrics.recorder(new CacheMetrics.Recorder() {
             @Override
             public void similarity(double bestCosine) {
@@ -115,45 +125,88 @@ public final class PromptCacheMeters {
 
         for (String verifier : List.of(LexicalGuard.NAME, ContextDependenceGuard.NAME, TokenAlignmentVerifier.NAME,
                 ScoringModelVerifier.NAME, LlmJudgeVerifier.NAME, "feedback-veto")) {
-            counter(registry, "promptcache.rejections", "Semantic candidates rejected", common.and("verifier", verifier),
+            counter(meters, "promptcache.rejections", "Semantic candidates rejected", common.and("verifier", verifier),
                     metrics, s -> s.rejections().getOrDefault(verifier, 0L));
         }
-        counter(registry, "promptcache.faults", "Cache faults passed over", common.and("kind", "error"), metrics,
+        counter(meters, "promptcache.faults", "Cache faults passed over", common.and("kind", "error"), metrics,
                 s -> s.faults());
-        counter(registry, "promptcache.faults", "Cache faults passed over", common.and("kind", "timeout"), metrics,
+        counter(meters, "promptcache.faults", "Cache faults passed over", common.and("kind", "timeout"), metrics,
                 s -> s.timeouts());
         for (CacheDependency d : CacheDependency.values()) {
-            counter(registry, "promptcache.dependency.faults", "Faults of a dependency", common.and("dependency", d.wireName()),
+            counter(meters, "promptcache.dependency.faults", "Faults of a dependency", common.and("dependency", d.wireName()),
                     metrics, s -> s.health().get(d).faults());
-            Gauge.builder("promptcache.dependency.up", metrics, m -> m.isUp(d) ? 1 : 0)
+            meters.keep(Gauge.builder("promptcache.dependency.up", metrics, m -> m.isUp(d) ? 1 : 0)
                     .description("1 while the dependency answers, 0 while the cache passes over it")
-                    .tags(common).tag("dependency", d.wireName()).register(registry);
+                    .tags(common).tag("dependency", d.wireName()).register(registry));
         }
-        counter(registry, "promptcache.not.stored", "Model answers not stored", common.and("reason", "policy"), metrics,
+        counter(meters, "promptcache.not.stored", "Model answers not stored", common.and("reason", "policy"), metrics,
                 s -> s.notCacheable());
         for (String reason : List.of("no_store", "time_sensitive")) {
-            counter(registry, "promptcache.not.stored", "Model answers not stored", common.and("reason", reason), metrics,
+            counter(meters, "promptcache.not.stored", "Model answers not stored", common.and("reason", reason), metrics,
                     s -> s.notStored().getOrDefault(reason, 0L));
         }
-        counter(registry, "promptcache.wrong.reports", "Cached answers reported wrong", common, metrics, s -> s.wrongReports());
+        counter(meters, "promptcache.wrong.reports", "Cached answers reported wrong", common, metrics, s -> s.wrongReports());
 
         CacheAccounting accounting = model.accounting();
-        accountingCounter(registry, "promptcache.tokens.saved", common.and("type", "prompt"), accounting,
+        accountingCounter(meters, "promptcache.tokens.saved", common.and("type", "prompt"), accounting,
                 a -> a.savedPromptTokens());
-        accountingCounter(registry, "promptcache.tokens.saved", common.and("type", "output"), accounting,
+        accountingCounter(meters, "promptcache.tokens.saved", common.and("type", "output"), accounting,
                 a -> a.savedOutputTokens());
-        accountingCounter(registry, "promptcache.provider.prompt.tokens", common.and("cache", "hit"), accounting,
+        accountingCounter(meters, "promptcache.provider.prompt.tokens", common.and("cache", "hit"), accounting,
                 a -> a.providerHitTokens());
-        accountingCounter(registry, "promptcache.provider.prompt.tokens", common.and("cache", "miss"), accounting,
+        accountingCounter(meters, "promptcache.provider.prompt.tokens", common.and("cache", "miss"), accounting,
                 a -> a.providerMissTokens());
-        Gauge.builder("promptcache.cost.saved", accounting, a -> a.snapshot().saved())
-                .description("Estimated money the caches saved, in USD").baseUnit("usd").tags(common).register(registry);
+        meters.keep(Gauge.builder("promptcache.cost.saved", accounting, a -> a.snapshot().saved())
+                .description("Estimated money the caches saved, in USD").baseUnit("usd").tags(common).register(registry));
 
-        StoreSize size = new StoreSize(model.store());
-        Gauge.builder("promptcache.store.entries", size, s -> s.read().entries()).description("Entries in the store")
-                .tags(common).register(registry);
-        Gauge.builder("promptcache.store.memory", size, s -> s.read().memoryBytes()).description("Memory the store uses")
-                .baseUnit("bytes").tags(common).register(registry);
+        meters.keep(Gauge.builder("promptcache.store.entries", size, s -> s.read().entries()).description("Entries in the store")
+                .tags(common).register(registry));
+        meters.keep(Gauge.builder("promptcache.store.memory", size, s -> s.read().memoryBytes()).description("Memory the store uses")
+                .baseUnit("bytes").tags(common).register(registry));
+        LIVE.add(meters);
+        model.addCloseListener(meters::close);
+        return meters;
+    }
+
+    /** The meters of one bound model; closing it removes them from the registry. */
+    public static final class Binding implements AutoCloseable {
+        private final MeterRegistry registry;
+        private final List<Object> state;
+        private final List<io.micrometer.core.instrument.Meter> meters = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private volatile boolean closed;
+
+        private Binding(MeterRegistry registry, List<Object> state) {
+            this.registry = registry;
+            this.state = state;
+        }
+
+        private <M extends io.micrometer.core.instrument.Meter> M keep(M meter) {
+            meters.add(meter);
+            if (closed) {
+                registry.remove(meter); // registered lazily (a new vector space) after the model was closed
+            }
+            return meter;
+        }
+
+        /** The meters this binding registered and has not removed. */
+        public List<io.micrometer.core.instrument.Meter> meters() {
+            return List.copyOf(meters);
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            for (io.micrometer.core.instrument.Meter meter : meters) {
+                registry.remove(meter);
+            }
+            meters.clear();
+            LIVE.remove(this);
+        }
+
+        @Override
+        public String toString() {
+            return "PromptCacheMeters.Binding[" + meters.size() + " meters, " + state.size() + " sources]";
+        }
     }
 
     /**
@@ -170,22 +223,22 @@ public final class PromptCacheMeters {
                 .register(registry).increment();
     }
 
-    private static void requests(MeterRegistry registry, Tags common, CacheMetrics metrics, String source, String shared,
+    private static void requests(Binding meters, Tags common, CacheMetrics metrics, String source, String shared,
                                  ToDoubleFunction<CacheMetrics.Snapshot> value) {
-        counter(registry, "promptcache.requests", "Calls, by where the answer came from",
+        counter(meters, "promptcache.requests", "Calls, by where the answer came from",
                 common.and("source", source, "shared", shared), metrics, value);
     }
 
-    private static void counter(MeterRegistry registry, String name, String description, Tags tags, CacheMetrics metrics,
+    private static void counter(Binding meters, String name, String description, Tags tags, CacheMetrics metrics,
                                 ToDoubleFunction<CacheMetrics.Snapshot> value) {
-        FunctionCounter.builder(name, metrics, m -> value.applyAsDouble(m.snapshot()))
-                .description(description).tags(tags).register(registry);
+        meters.keep(FunctionCounter.builder(name, metrics, m -> value.applyAsDouble(m.snapshot()))
+                .description(description).tags(tags).register(meters.registry));
     }
 
-    private static void accountingCounter(MeterRegistry registry, String name, Tags tags, CacheAccounting accounting,
+    private static void accountingCounter(Binding meters, String name, Tags tags, CacheAccounting accounting,
                                           ToDoubleFunction<CacheAccounting.Snapshot> value) {
-        FunctionCounter.builder(name, accounting, a -> value.applyAsDouble(a.snapshot())).baseUnit("tokens")
-                .tags(tags).register(registry);
+        meters.keep(FunctionCounter.builder(name, accounting, a -> value.applyAsDouble(a.snapshot())).baseUnit("tokens")
+                .tags(tags).register(meters.registry));
     }
 
     /** The store's size, refreshed in the background at most every 30 s: counting scans the store. */

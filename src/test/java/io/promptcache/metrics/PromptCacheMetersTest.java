@@ -114,4 +114,56 @@ class PromptCacheMetersTest {
         assertEquals(CacheSource.LLM, ask(model, "什么是大模型？", CacheControl.DEFAULT).source());
         assertEquals(CacheSource.SEMANTIC, ask(model, "大模型是什么？", CacheControl.DEFAULT).source());
     }
+
+    /** Micrometer holds a meter's state weakly: every meter must still read its value after collections. */
+    @Test
+    void everyMeterReadsItsTrueValueAfterGarbageCollection() throws InterruptedException {
+        bindAndUseThenDropTheModel();
+        forceCollection();
+        for (io.micrometer.core.instrument.Meter meter : registry.getMeters()) {
+            for (io.micrometer.core.instrument.Measurement m : meter.measure()) {
+                assertTrue(!Double.isNaN(m.getValue()), "blind after GC: " + meter.getId() + " " + m.getStatistic());
+            }
+        }
+        assertEquals(1, count("promptcache.requests", "source", "exact", "shared", "false"));
+        assertEquals(1.0, registry.get("promptcache.store.entries").gauge().value(), "the store's one entry");
+        assertEquals(1.0, registry.get("promptcache.dependency.up").tags("dependency", "store").gauge().value());
+    }
+
+    private void bindAndUseThenDropTheModel() throws InterruptedException {
+        CachingChatModel model = CachingChatModel.builder().delegate(deepSeek.chatModel()).semanticEnabled(false)
+                .lookupTimeout(Duration.ofSeconds(10)).writeTimeout(Duration.ofSeconds(10)).build();
+        PromptCacheMeters.bind(model, registry);
+        ask(model, "什么是大模型？", CacheControl.DEFAULT);
+        ask(model, "什么是大模型？", CacheControl.DEFAULT);
+        io.promptcache.testing.Await.until(() -> registry.get("promptcache.store.entries").gauge().value() == 1.0,
+                "the store's size is read");
+    }
+
+    static void forceCollection() {
+        java.lang.ref.WeakReference<Object> probe = new java.lang.ref.WeakReference<>(new Object());
+        for (int i = 0; i < 50 && probe.get() != null; i++) {
+            System.gc();
+            byte[][] pressure = new byte[64][];
+            for (int k = 0; k < pressure.length; k++) {
+                pressure[k] = new byte[64 * 1024];
+            }
+        }
+        assertTrue(probe.get() == null, "a throwaway object was collected");
+    }
+
+    @Test
+    void aClosedModelsMetersLeaveTheRegistry() {
+        CachingChatModel model = CachingChatModel.builder().delegate(deepSeek.chatModel()).semanticEnabled(false).build();
+        PromptCacheMeters.Binding binding = PromptCacheMeters.bind(model, registry, "bean", "one");
+        CachingChatModel other = CachingChatModel.builder().delegate(deepSeek.chatModel()).semanticEnabled(false).build();
+        PromptCacheMeters.bind(other, registry, "bean", "two");
+        assertTrue(!binding.meters().isEmpty());
+        model.close();
+        assertTrue(binding.meters().isEmpty());
+        assertTrue(registry.find("promptcache.requests").tag("bean", "one").meters().isEmpty(), "removed with its model");
+        assertTrue(!registry.find("promptcache.requests").tag("bean", "two").meters().isEmpty(), "the other model's stay");
+        other.close();
+        assertTrue(registry.getMeters().stream().noneMatch(m -> m.getId().getName().startsWith("promptcache.")));
+    }
 }
