@@ -53,7 +53,15 @@ public abstract class AbstractCachingModel implements AutoCloseable {
         engine.reportWrong(outcome);
     }
 
-    /** Removes every entry of a tenant (and its vectors). */
+    /**
+     * True while the in-process embedder is still loading: calls use the exact tier only meanwhile
+     * ({@link CacheOutcome#warmingUp()} says so per call).
+     */
+    public boolean warmingUp() {
+        return !engine.embedderReady();
+    }
+
+    /** Forgets a tenant: its entries, vectors and everything else the store keeps about it ({@link CacheStore#clearTenant}). */
     public long invalidateTenant(String tenant) {
         return engine.store().clearTenant(tenant);
     }

@@ -98,15 +98,24 @@ final class CacheEngine {
         this.maxAge = b.maxAge;
         this.guard = new DependencyGuard(metrics, b.retryInterval);
         this.embedderWarm = warmEmbedder();
-        if (index != null) {
-            store.addRemovalListener((tenant, id, cause) -> {
+        store.addRemovalListener(new CacheStore.RemovalListener() {
+            @Override
+            public void onRemoval(String tenant, String id, io.promptcache.store.RemovalCause cause) {
+                if (index == null) {
+                    return;
+                }
                 try {
                     index.remove(tenant, id);
                 } catch (RuntimeException e) {
                     faults.fault("index removal", e);
                 }
-            });
-        }
+            }
+
+            @Override
+            public void onTenantCleared(String tenant) {
+                canonicalTurns.forget(tenant);
+            }
+        });
     }
 
     CacheStore store() {

@@ -19,8 +19,10 @@ import java.util.function.Supplier;
  * }
  * }</pre>
  *
- * Scopes nest: closing one restores the one it replaced. Tenant and user ids are never written
- * to Redis or to logs as they are; keys use their SHA-256.
+ * Scopes nest: closing one restores the one it replaced. Tenant and user ids never appear in a key
+ * (keys use their SHA-256) nor in logs. A Redis store does keep the tenant id itself, in the tenant
+ * registry and in each entry, so that {@code stats}, {@code entries} and {@code clear} can name tenants;
+ * the user id is never stored (docs/redis.md).
  */
 public final class CacheScope implements AutoCloseable {
 
@@ -141,6 +143,16 @@ public final class CacheScope implements AutoCloseable {
                 CURRENT.set(previous);
             }
         }
+    }
+
+    /**
+     * Checks a tenant or user id as {@link #open} does: not null, not blank, at most {@value #MAX_ID_LENGTH}
+     * characters, no control characters.
+     *
+     * @throws IllegalArgumentException naming what is wrong (a null id: {@link NullPointerException})
+     */
+    public static void checkId(String what, String id) {
+        validateId(what, id);
     }
 
     static void validateId(String what, String id) {

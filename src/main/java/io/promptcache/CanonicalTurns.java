@@ -77,7 +77,16 @@ final class CanonicalTurns {
             recent.put(tenant + '\n' + key, served.question());
         }
         // Should the write fail, this JVM still knows the turn.
-        faults.inBackground(executor, "canonical turn", () -> store.recordCanonicalTurn(tenant, key, served.question(), ttl));
+        faults.inBackground(executor, "canonical turn",
+                () -> store.recordCanonicalTurn(tenant, key, served.question(), served.id(), ttl));
+    }
+
+    /** An erased tenant's turns leave this JVM's memory too. */
+    void forget(String tenant) {
+        String prefix = tenant + '\n';
+        synchronized (recent) {
+            recent.keySet().removeIf(k -> k.startsWith(prefix));
+        }
     }
 
     private String recent(String tenant, String turnKey) {

@@ -69,6 +69,9 @@ public final class ClearCommand implements Callable<Integer> {
         try (RedisCacheStore cache = RedisCacheStore.builder().config(store.redisConfig()).build()) {
             List<String> tenants = EntryWalk.tenants(cache, tenant);
             if (which == null && !dryRun) {
+                if (tenant == null) {
+                    tenants = cache.registeredTenants(); // also those with only feedback left: forget them all
+                }
                 long removed = 0;
                 for (String t : tenants) {
                     removed += cache.clearTenant(t);

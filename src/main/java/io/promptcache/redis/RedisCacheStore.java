@@ -73,7 +73,8 @@ public final class RedisCacheStore implements CacheStore {
             """);
 
     private static final LuaScript PUT = new LuaScript("""
-            -- KEYS: entry, lru, exp   ARGV: now, ttl ms (0 = none), max entries, id, entry key prefix, field, value ...
+            -- KEYS: entry, lru, exp   ARGV: now, ttl ms (0 = none), max entries, id, entry key prefix,
+            --   canonical-turn key prefix, turn-reference key prefix, field, value ...
             local now = tonumber(ARGV[1])
             local ttl = tonumber(ARGV[2])
             local max = tonumber(ARGV[3])
@@ -85,7 +86,7 @@ public final class RedisCacheStore implements CacheStore {
               redis.call('ZREM', KEYS[3], e)
             end
             redis.call('DEL', KEYS[1])
-            redis.call('HSET', KEYS[1], unpack(ARGV, 6))
+            redis.call('HSET', KEYS[1], unpack(ARGV, 8))
             redis.call('ZADD', KEYS[2], now, id)
             if ttl > 0 then
               redis.call('PEXPIRE', KEYS[1], ttl)
@@ -99,6 +100,11 @@ public final class RedisCacheStore implements CacheStore {
               local victims = redis.call('ZRANGE', KEYS[2], 0, over - 1)
               for _, v in ipairs(victims) do
                 redis.call('DEL', ARGV[5] .. v)
+                -- what refers to the entry goes with it: the canonical turns that name its question
+                for _, t in ipairs(redis.call('SMEMBERS', ARGV[7] .. v)) do
+                  redis.call('DEL', ARGV[6] .. t)
+                end
+                redis.call('DEL', ARGV[7] .. v)
                 redis.call('ZREM', KEYS[2], v)
                 redis.call('ZREM', KEYS[3], v)
                 table.insert(evicted, v)
@@ -128,10 +134,33 @@ public final class RedisCacheStore implements CacheStore {
             """);
 
     private static final LuaScript REMOVE = new LuaScript("""
-            -- KEYS: entry, lru, exp   ARGV: id
+            -- KEYS: entry, lru, exp, turn references   ARGV: id, canonical-turn key prefix
             redis.call('ZREM', KEYS[2], ARGV[1])
             redis.call('ZREM', KEYS[3], ARGV[1])
+            for _, t in ipairs(redis.call('SMEMBERS', KEYS[4])) do
+              redis.call('DEL', ARGV[2] .. t)
+            end
+            redis.call('DEL', KEYS[4])
             return redis.call('DEL', KEYS[1])
+            """);
+
+    private static final LuaScript RECORD_TURN = new LuaScript("""
+            -- KEYS: turn, turn references, entry   ARGV: canonical question, ttl ms (0 = none), turn key
+            if redis.call('EXISTS', KEYS[3]) == 0 then
+              return 0 -- the entry went meanwhile: nothing may name it
+            end
+            local ttl = tonumber(ARGV[2])
+            redis.call('SADD', KEYS[2], ARGV[3])
+            if ttl > 0 then
+              redis.call('PSETEX', KEYS[1], ttl, ARGV[1])
+              if redis.call('PTTL', KEYS[2]) < ttl then
+                redis.call('PEXPIRE', KEYS[2], ttl) -- outlives every record it lists
+              end
+            else
+              redis.call('SET', KEYS[1], ARGV[1])
+              redis.call('PERSIST', KEYS[2])
+            end
+            return 1
             """);
 
     private static final LuaScript EXTEND = new LuaScript("""
@@ -293,6 +322,8 @@ public final class RedisCacheStore implements CacheStore {
         args.add(bytes(Integer.toString(maxEntriesPerTenant)));
         args.add(bytes(entry.id()));
         args.add(bytes(keys.entryKeyPrefix(tag)));
+        args.add(bytes(keys.canonicalTurnPrefix(tag)));
+        args.add(bytes(keys.canonicalTurnRefsPrefix(tag)));
         field(args, A, bytes(answer));
         field(args, S, bytes(entry.scopeKey()));
         field(args, TT, bytes(tag));
@@ -334,8 +365,8 @@ public final class RedisCacheStore implements CacheStore {
     @Override
     public boolean remove(String tenant, String entryId) {
         String tag = RedisKeys.tenantTag(tenant);
-        Object n = REMOVE.run(jedis, List.of(bytes(keys.entry(tag, entryId)), bytes(keys.lru(tag)), bytes(keys.exp(tag))),
-                List.of(bytes(entryId)));
+        Object n = REMOVE.run(jedis, List.of(bytes(keys.entry(tag, entryId)), bytes(keys.lru(tag)), bytes(keys.exp(tag)),
+                bytes(keys.canonicalTurnRefs(tag, entryId))), List.of(bytes(entryId), bytes(keys.canonicalTurnPrefix(tag))));
         boolean removed = n instanceof Long l && l > 0;
         if (removed) {
             notifyRemoval(tenant, entryId, RemovalCause.EXPLICIT);
@@ -354,6 +385,15 @@ public final class RedisCacheStore implements CacheStore {
             throw new IllegalArgumentException("near miss cannot be written as JSON", e);
         }
         REGISTER.run(jedis, List.of(bytes(keys.tenants())), List.of(bytes(tag), bytes(tenant), bytes("0")));
+    }
+
+    /** Recorded only while the entry exists, and listed under it, so removing the entry removes the record. */
+    @Override
+    public void recordCanonicalTurn(String tenant, String turnKey, String canonicalQuestion, String entryId, Duration ttl) {
+        String tag = RedisKeys.tenantTag(tenant);
+        long ttlMs = ttl == null || ttl.isNegative() ? 0 : ttl.toMillis();
+        RECORD_TURN.run(jedis, List.of(bytes(keys.canonicalTurn(tag, turnKey)), bytes(keys.canonicalTurnRefs(tag, entryId)),
+                bytes(keys.entry(tag, entryId))), List.of(bytes(canonicalQuestion), bytes(Long.toString(ttlMs)), bytes(turnKey)));
     }
 
     @Override
@@ -446,23 +486,60 @@ public final class RedisCacheStore implements CacheStore {
         return n instanceof Long l && l > 0;
     }
 
+    /**
+     * Forgets a tenant: every key that carries its tag (entries with their questions, answers, vectors and hit
+     * counts; the LRU and expiry indexes; canonical-turn records and their references; reported near misses),
+     * then its registry entry. Entries are found by their LRU index and by SCAN, so none is missed; the scans
+     * match the tenant's hash tag, one slot on a cluster. Every LOCAL vector index is told of each removed entry.
+     */
     @Override
     public long clearTenant(String tenant) {
         hits.flush();
         String tag = RedisKeys.tenantTag(tenant);
-        List<String> ids = ids(tag, Integer.MAX_VALUE);
-        long removed = 0;
-        for (int i = 0; i < ids.size(); i += 500) {
-            List<String> batch = ids.subList(i, Math.min(ids.size(), i + 500));
-            String[] entryKeys = batch.stream().map(id -> keys.entry(tag, id)).toArray(String[]::new);
-            removed += jedis.del(entryKeys); // one slot: every key carries the tenant's tag
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>(ids(tag, Integer.MAX_VALUE));
+        List<String> entryKeys = new ArrayList<>();
+        ids.forEach(id -> entryKeys.add(keys.entry(tag, id)));
+        List<String> otherKeys = new ArrayList<>(keys.tenantFixedKeys(tag));
+        for (String pattern : keys.tenantKeyPatterns(tag)) {
+            scanKeys(pattern, key -> {
+                String[] entry = keys.parseEntry(key);
+                if (entry != null) {
+                    if (ids.add(entry[1])) {
+                        entryKeys.add(key);
+                    }
+                } else {
+                    otherKeys.add(key);
+                }
+            });
         }
-        jedis.del(keys.lru(tag), keys.exp(tag));
+        long removed = 0;
+        for (int i = 0; i < entryKeys.size(); i += 500) {
+            removed += jedis.del(entryKeys.subList(i, Math.min(entryKeys.size(), i + 500)).toArray(String[]::new));
+        }
+        for (int i = 0; i < otherKeys.size(); i += 500) {
+            jedis.del(otherKeys.subList(i, Math.min(otherKeys.size(), i + 500)).toArray(String[]::new));
+        }
         jedis.hdel(keys.tenants(), tag);
+        RedisEmbeddingStore.announceRemovals(jedis, keys, tenant, ids);
         for (String id : ids) {
             notifyRemoval(tenant, id, RemovalCause.EXPLICIT);
         }
+        for (RemovalListener l : listeners) {
+            l.onTenantCleared(tenant);
+        }
+        RedisKeys.forget(tenant);
         return removed;
+    }
+
+    /** Every key matching {@code pattern}, by SCAN (never KEYS); a pattern with a hash tag scans one slot on a cluster. */
+    private void scanKeys(String pattern, java.util.function.Consumer<String> each) {
+        String cursor = ScanParams.SCAN_POINTER_START;
+        ScanParams params = new ScanParams().match(pattern).count(1000);
+        do {
+            ScanResult<String> page = jedis.scan(cursor, params);
+            page.getResult().forEach(each);
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
     }
 
     @Override
@@ -550,6 +627,17 @@ public final class RedisCacheStore implements CacheStore {
     @Override
     public List<String> tenants() {
         return registered(this::hasEntries);
+    }
+
+    /** One HEXISTS: every tenant the store keeps anything about is in its registry. */
+    @Override
+    public boolean knows(String tenant) {
+        return jedis.hexists(keys.tenants(), RedisKeys.tenantTag(tenant));
+    }
+
+    /** Every tenant in the registry: those with entries, and those with only reported near misses or turns left. */
+    public List<String> registeredTenants() {
+        return registered(tag -> true);
     }
 
     /** Tenants with reported near misses, whether or not they still hold entries. */

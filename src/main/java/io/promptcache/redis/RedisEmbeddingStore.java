@@ -345,6 +345,20 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
         }
     }
 
+    /** {@link #announceRemoval} for many entries of a tenant: one existence check per vector space. */
+    public static void announceRemovals(UnifiedJedis jedis, RedisKeys keys, String tenant, java.util.Collection<String> entryIds) {
+        if (entryIds.isEmpty()) {
+            return;
+        }
+        for (RedisKeys space : keys.vectorSpaces()) {
+            if (jedis.exists(space.events())) {
+                for (String entryId : entryIds) {
+                    LocalVectorSearch.publish(jedis, space, "operator", "del", SemanticIndex.embeddingId(tenant, entryId));
+                }
+            }
+        }
+    }
+
     static Metadata metadata(String json) {
         try {
             return Metadata.from(CanonicalJson.mapper().readValue(json, new TypeReference<Map<String, Object>>() { }));

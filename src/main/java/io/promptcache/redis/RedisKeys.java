@@ -13,6 +13,9 @@ import java.nio.charset.StandardCharsets;
  * {prefix}:e:{T}:{entryId}  HASH  one cache entry (question, answer JSON, vector, scope, metadata)
  * {prefix}:lru:{T}          ZSET  entry ids by last access (LRU eviction, listing)
  * {prefix}:exp:{T}          ZSET  entry ids by expiry time (keeps the LRU index in step with EXPIRE)
+ * {prefix}:cv:{T}:{turnKey} STRING the canonical question of one turn of a conversation
+ * {prefix}:cvr:{T}:{entryId} SET  the turn keys whose record names this entry's question (they go with it)
+ * {prefix}:nm:{T}           HASH  reported near misses (vetoes, feedback pairs)
  * {prefix}:tenants          HASH  tenant tag -> tenant id (stats and clear by tenant)
  * {prefix}:events           STREAM add / delete events that keep every JVM's local vector index in sync
  * {prefix}:meta             HASH  index settings (vector dimension, embedding model)
@@ -127,6 +130,37 @@ public final class RedisKeys {
     /** STRING: the canonical question of one turn of a conversation, see {@code RequestFingerprint.Turn}. */
     public String canonicalTurn(String tag, String turnKey) {
         return prefix + ":cv:{" + tag + "}:" + turnKey;
+    }
+
+    public String canonicalTurnPrefix(String tag) {
+        return prefix + ":cv:{" + tag + "}:";
+    }
+
+    /** SET of the turn keys whose canonical-turn record names this entry's question: they are removed with it. */
+    public String canonicalTurnRefs(String tag, String entryId) {
+        return canonicalTurnRefsPrefix(tag) + entryId;
+    }
+
+    public String canonicalTurnRefsPrefix(String tag) {
+        return prefix + ":cvr:{" + tag + "}:";
+    }
+
+    /**
+     * SCAN patterns that together match every key of a tenant whose name is not fixed (entries, canonical
+     * turns and their references); each carries the tenant's hash tag, so on a cluster it is one slot's scan.
+     */
+    public java.util.List<String> tenantKeyPatterns(String tag) {
+        return java.util.List.of(entryKeyPrefix(tag) + "*", canonicalTurnPrefix(tag) + "*", canonicalTurnRefsPrefix(tag) + "*");
+    }
+
+    /** The tenant's keys whose names are fixed: its LRU and expiry indexes and its near misses. */
+    public java.util.List<String> tenantFixedKeys(String tag) {
+        return java.util.List.of(lru(tag), exp(tag), nearMisses(tag));
+    }
+
+    /** Drops the memoised tag of an erased tenant: not even its hash stays in this JVM's memory. */
+    public static void forget(String tenant) {
+        TAGS.remove(tenant);
     }
 
     /** HASH of a tenant's reported near misses: pair hash → JSON of the two questions. */

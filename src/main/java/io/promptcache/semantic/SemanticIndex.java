@@ -169,10 +169,52 @@ public final class SemanticIndex {
         return space(question).embed(question);
     }
 
-    /** Loads every space's model once (a call each), so the first lookups do not pay for it. */
+    /** Brings every space (its model and its store) to steady speed, so the first lookups do not pay for loading. */
     public void warmUp() {
         for (Space space : spaces()) {
-            space.embed("warm-up");
+            warmUp(space);
+        }
+    }
+
+    /** Questions of a few lengths and both scripts: ONNX Runtime and the JIT settle per input shape. */
+    private static final String[] WARM_UP_TEXTS = {"什么是缓存？", "How does a cache decide what to keep?",
+            "如何在不影响线上服务的情况下迁移一个大型数据库，并保证数据的一致性？", "warm-up", "What is the price of a ticket to Paris in May?",
+            "缓存是什么？为什么要用它？"};
+    private static final int WARM_UP_MIN_ROUNDS = 3;
+    private static final int WARM_UP_MAX_ROUNDS = 40;
+    private static final long WARM_UP_MAX_NANOS = 30_000_000_000L;
+
+    /**
+     * Runs real embeddings, and a first search of the vector store, round after round until a round is no
+     * slower than 1.2 times the fastest so far (steady speed) or a bound is reached: the first real lookups
+     * after warm-up must meet their budget, and one call is not enough for that on a small machine. A search
+     * fault is left to the vector store's own health; an embedding fault fails the warm-up.
+     */
+    private static void warmUp(Space space) {
+        long start = System.nanoTime();
+        long fastest = Long.MAX_VALUE;
+        for (int round = 0; round < WARM_UP_MAX_ROUNDS && System.nanoTime() - start < WARM_UP_MAX_NANOS; round++) {
+            long t = System.nanoTime();
+            Embedding last = null;
+            for (String text : WARM_UP_TEXTS) {
+                last = space.embed(text);
+            }
+            searchNothing(space, last);
+            long took = System.nanoTime() - t;
+            if (round >= WARM_UP_MIN_ROUNDS && took <= fastest * 1.2) {
+                return;
+            }
+            fastest = Math.min(fastest, took);
+        }
+    }
+
+    /** A search that can match nothing (a tenant no one has), so it exercises the path without reading data. */
+    private static void searchNothing(Space space, Embedding query) {
+        try {
+            space.store().search(EmbeddingSearchRequest.builder().queryEmbedding(query).maxResults(1)
+                    .filter(metadataKey(TENANT).isEqualTo("warm-up")).build());
+        } catch (RuntimeException e) {
+            // the vector store's faults are its own dependency's, charged by real lookups
         }
     }
 

@@ -23,9 +23,15 @@ import org.springframework.context.annotation.Configuration;
  * {@value #EMBEDDING_MODEL_BEAN} and {@value #EMBEDDING_STORE_BEAN} (by name, so that an application's
  * own RAG embedder or store is never taken for the cache's, nor the other way round).
  */
+// After the meter and observation registries exist, named in both generations: Spring Boot 4 moved them to
+// org.springframework.boot.micrometer.*; a name absent from the class path is ignored.
 @AutoConfiguration(afterName = {
         "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
-        "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration"})
+        "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration"})
 @ConditionalOnClass(ChatModel.class)
 @ConditionalOnProperty(prefix = "promptcache", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(PromptCacheProperties.class)

@@ -83,6 +83,23 @@ public final class PromptCacheBackend implements AutoCloseable {
         return modelStores.computeIfAbsent(model, m -> redis != null ? redis.embeddingStore(m) : new InMemoryEmbeddingStore<>());
     }
 
+    /** How each vector store searches: memory, or the Redis mode (local, server; auto until Redis has answered). */
+    public synchronized Map<String, String> vectorSearch() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        if (embeddingStore != null) {
+            out.put("single", describe(embeddingStore));
+        }
+        modelStores.forEach((model, store) -> out.put(model.space(), describe(store)));
+        return out;
+    }
+
+    private static String describe(EmbeddingStore<TextSegment> store) {
+        if (store instanceof io.promptcache.redis.RedisEmbeddingStore redisStore) {
+            return "redis-" + redisStore.mode().name().toLowerCase(Locale.ROOT);
+        }
+        return store instanceof InMemoryEmbeddingStore<?> ? "memory" : store.getClass().getSimpleName();
+    }
+
     /** The store the auto-configuration offers as a bean when the application has none. */
     public CacheStore defaultStore() {
         return defaultStore;

@@ -2,13 +2,14 @@ package io.promptcache.spring;
 
 import io.promptcache.AbstractCachingModel;
 import io.promptcache.CacheMetrics;
+import io.promptcache.CacheScope;
 import io.promptcache.DependencyHealth;
 import io.promptcache.store.CacheStore;
 import io.promptcache.store.StoreStats;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
-import org.springframework.lang.Nullable;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,11 +18,18 @@ import java.util.Map;
 
 /**
  * The Actuator endpoint {@code promptcache}: entries, hits and memory per tenant, the hit ratio and
- * health of every wrapped model, and the operating point (read); clearing a tenant or one entry
- * (delete). Exposed only where the application exposes it, as every Actuator endpoint.
+ * health of every wrapped model, and the operating point (read); forgetting a tenant or removing one entry
+ * (delete). Exposed only where the application exposes it, as every Actuator endpoint. Over HTTP
+ * ({@link PromptCacheEndpointWebExtension}) each answer has its status: 503 naming the dependency while the
+ * store is down, 400 for an invalid tenant id, 404 for a tenant or entry the cache does not hold.
  */
 @Endpoint(id = "promptcache")
 public class PromptCacheEndpoint {
+
+    static final int OK = 200;
+    static final int BAD_REQUEST = 400;
+    static final int NOT_FOUND = 404;
+    static final int UNAVAILABLE = 503;
 
     private final CacheStore store;
     private final WrappedModels models;
@@ -31,6 +39,20 @@ public class PromptCacheEndpoint {
         this.store = store;
         this.models = models;
         this.properties = properties;
+    }
+
+    /** A body and the HTTP status it goes with. */
+    record Result(int status, Map<String, Object> body) {
+    }
+
+    @ReadOperation
+    public Map<String, Object> read() {
+        return readResult().body();
+    }
+
+    @DeleteOperation
+    public Map<String, Object> delete(String tenant, @Nullable String entry) {
+        return deleteResult(tenant, entry).body();
     }
 
     /** The configured threshold, else each model's shipped one (one per in-process model, one for Ollama). */
@@ -48,8 +70,8 @@ public class PromptCacheEndpoint {
         return perModel;
     }
 
-    @ReadOperation
-    public Map<String, Object> read() {
+    /** What the cache holds; with the store down, everything else and 503 naming it. */
+    Result readResult() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("store", properties.getStore().redis() ? "redis" : "memory");
         Map<String, Object> operatingPoint = new LinkedHashMap<>();
@@ -72,12 +94,12 @@ public class PromptCacheEndpoint {
                 t.put("memoryBytes", s.memoryBytes());
                 tenants.add(t);
             }
-            out.put("tenants", tenants);
         } catch (RuntimeException down) {
             out.put("tenants", List.of());
-            out.put("storeError", down.getClass().getSimpleName());
+            return unavailable(out, down);
         }
-        return out;
+        out.put("tenants", tenants);
+        return new Result(OK, out);
     }
 
     private static Map<String, Object> model(AbstractCachingModel model) {
@@ -92,15 +114,66 @@ public class PromptCacheEndpoint {
             health.put(h.dependency().wireName(), h.up() ? "up" : "down (" + h.lastFault() + ")");
         }
         m.put("dependencies", health);
+        m.put("warmingUp", model.warmingUp());
         return m;
     }
 
-    /** Removes a tenant's entries, or only {@code entry} of it. */
-    @DeleteOperation
-    public Map<String, Object> delete(String tenant, @Nullable String entry) {
+    /**
+     * Forgets a tenant (everything the store keeps about it), or removes only {@code entry} of it. The tenant
+     * id is checked as a request's {@code CacheScope} checks it, with the same message as the web filter's 400.
+     */
+    Result deleteResult(String tenant, String entry) {
         Map<String, Object> out = new LinkedHashMap<>();
+        try {
+            CacheScope.checkId("tenant", tenant);
+        } catch (IllegalArgumentException | NullPointerException bad) {
+            return new Result(BAD_REQUEST, CacheScopeFilter.invalidId(bad));
+        }
         out.put("tenant", tenant);
-        out.put("removed", entry == null ? store.clearTenant(tenant) : (store.remove(tenant, entry) ? 1 : 0));
-        return out;
+        try {
+            if (entry != null) {
+                boolean removed = store.remove(tenant, entry);
+                out.put("entry", entry);
+                out.put("removed", removed ? 1 : 0);
+                if (!removed) {
+                    out.put("message", "the cache holds no such entry for this tenant: nothing was removed");
+                    return new Result(NOT_FOUND, out);
+                }
+                return new Result(OK, out);
+            }
+            boolean known = store.knows(tenant);
+            out.put("removed", store.clearTenant(tenant));
+            if (!known) {
+                out.put("message", "the cache holds nothing for this tenant: nothing was removed");
+                return new Result(NOT_FOUND, out);
+            }
+            return new Result(OK, out);
+        } catch (RuntimeException down) {
+            return unavailable(out, down);
+        }
+    }
+
+    private static Result unavailable(Map<String, Object> out, RuntimeException fault) {
+        out.put("error", "the cache's store is unavailable; nothing was changed that running the request again would not finish");
+        out.put("dependency", "store");
+        out.put("fault", fault.getClass().getSimpleName());
+        return new Result(UNAVAILABLE, out);
+    }
+
+    /**
+     * Spring Boot 3 (Spring Framework 6) reads only Spring's own {@code @Nullable} to make an operation's
+     * parameter optional; Spring Framework 7 deprecates it and reads JSpecify's, which the class above uses.
+     */
+    static final class Boot3 extends PromptCacheEndpoint {
+        Boot3(CacheStore store, WrappedModels models, PromptCacheProperties properties) {
+            super(store, models, properties);
+        }
+
+        @Override
+        @DeleteOperation
+        @SuppressWarnings("deprecation")
+        public Map<String, Object> delete(String tenant, @org.springframework.lang.Nullable String entry) {
+            return deleteResult(tenant, entry).body();
+        }
     }
 }

@@ -44,6 +44,29 @@ public class PromptCacheProperties {
     private final Embedding embedding = new Embedding();
     private final Web web = new Web();
     private final Metrics metrics = new Metrics();
+    private final Health health = new Health();
+
+    /** The Actuator health component {@code promptcache}. */
+    public static class Health {
+        /**
+         * Report OUT_OF_SERVICE while the cache's store is down, so that readiness follows the cache. Off by
+         * default: the cache fails open (calls still get their answers, uncached), so it never takes the
+         * application out of service unless asked to.
+         */
+        private boolean outOfServiceWhenStoreDown;
+
+        public boolean isOutOfServiceWhenStoreDown() {
+            return outOfServiceWhenStoreDown;
+        }
+
+        public void setOutOfServiceWhenStoreDown(boolean outOfServiceWhenStoreDown) {
+            this.outOfServiceWhenStoreDown = outOfServiceWhenStoreDown;
+        }
+    }
+
+    public Health getHealth() {
+        return health;
+    }
 
     /** Meters. */
     public static class Metrics {

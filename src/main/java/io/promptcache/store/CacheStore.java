@@ -33,7 +33,12 @@ public interface CacheStore extends AutoCloseable {
      */
     boolean extend(String tenant, String entryId, long expiresAtMillis);
 
-    /** Removes every entry of a tenant; returns how many went. */
+    /**
+     * Forgets a tenant: removes its entries (answers, questions, vectors, hit counts) and everything else the
+     * store keeps about it (canonical turns, reported near misses, its place in {@link #tenants()}). Listeners
+     * hear of each entry, then {@link RemovalListener#onTenantCleared}. Returns how many entries went; 0 for
+     * a tenant the store does not know.
+     */
     long clearTenant(String tenant);
 
     /** Removes every entry of one semantic scope of a tenant; returns how many went. */
@@ -52,6 +57,11 @@ public interface CacheStore extends AutoCloseable {
 
     /** Tenants that hold entries. */
     List<String> tenants();
+
+    /** True when the store keeps anything about the tenant: entries or reported near misses. */
+    default boolean knows(String tenant) {
+        return tenants().contains(tenant) || !nearMisses(tenant, 1).isEmpty();
+    }
 
     StoreStats stats(String tenant);
 
@@ -85,6 +95,15 @@ public interface CacheStore extends AutoCloseable {
      */
     void recordCanonicalTurn(String tenant, String turnKey, String canonicalQuestion, Duration ttl);
 
+    /**
+     * As {@link #recordCanonicalTurn(String, String, String, Duration)}, naming the entry whose question is
+     * recorded: a store that can should remove the record with that entry (the built-in stores do), and
+     * record nothing when the entry is already gone.
+     */
+    default void recordCanonicalTurn(String tenant, String turnKey, String canonicalQuestion, String entryId, Duration ttl) {
+        recordCanonicalTurn(tenant, turnKey, canonicalQuestion, ttl);
+    }
+
     /** The canonical question of each turn key, {@code null} where none was recorded; one round trip. */
     List<String> canonicalTurns(String tenant, List<String> turnKeys);
 
@@ -114,5 +133,9 @@ public interface CacheStore extends AutoCloseable {
     @FunctionalInterface
     interface RemovalListener {
         void onRemoval(String tenant, String entryId, RemovalCause cause);
+
+        /** After {@link #clearTenant}: forget whatever else is kept about the tenant. */
+        default void onTenantCleared(String tenant) {
+        }
     }
 }

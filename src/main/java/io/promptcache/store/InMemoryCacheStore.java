@@ -167,6 +167,23 @@ public final class InMemoryCacheStore implements CacheStore {
 
     @Override
     public void recordCanonicalTurn(String tenant, String turnKey, String canonicalQuestion, Duration ttl) {
+        recordCanonicalTurn(tenant, turnKey, canonicalQuestion, null, ttl);
+    }
+
+    /** Recorded only while the entry exists; removed with it. */
+    @Override
+    public void recordCanonicalTurn(String tenant, String turnKey, String canonicalQuestion, String entryId, Duration ttl) {
+        if (entryId != null) {
+            TenantEntries entries = tenants.get(tenant);
+            if (entries == null) {
+                return;
+            }
+            synchronized (entries) {
+                if (!entries.map.containsKey(entryId)) {
+                    return; // the entry went meanwhile: nothing may name it
+                }
+            }
+        }
         long expiresAt = ttl == null || ttl.isZero() || ttl.isNegative() ? 0 : clock.millis() + ttl.toMillis();
         Map<String, CanonicalTurn> t = turns.computeIfAbsent(tenant, k -> java.util.Collections.synchronizedMap(
                 new LinkedHashMap<>(16, 0.75f, true) {
@@ -175,7 +192,7 @@ public final class InMemoryCacheStore implements CacheStore {
                         return size() > maxEntriesPerTenant; // they matter only while entries do
                     }
                 }));
-        t.put(turnKey, new CanonicalTurn(canonicalQuestion, expiresAt));
+        t.put(turnKey, new CanonicalTurn(canonicalQuestion, entryId, expiresAt));
     }
 
     @Override
@@ -190,7 +207,7 @@ public final class InMemoryCacheStore implements CacheStore {
         return out;
     }
 
-    private record CanonicalTurn(String question, long expiresAt) {
+    private record CanonicalTurn(String question, String entryId, long expiresAt) {
     }
 
     @Override
@@ -230,15 +247,19 @@ public final class InMemoryCacheStore implements CacheStore {
     @Override
     public long clearTenant(String tenant) {
         TenantEntries t = tenants.remove(tenant);
-        if (t == null) {
-            return 0;
+        List<String> ids = new ArrayList<>();
+        if (t != null) {
+            synchronized (t) {
+                ids.addAll(t.map.keySet());
+                t.map.clear();
+            }
         }
-        List<String> ids;
-        synchronized (t) {
-            ids = new ArrayList<>(t.map.keySet());
-            t.map.clear();
-        }
+        turns.remove(tenant);
+        nearMisses.remove(tenant);
         ids.forEach(id -> notifyRemoval(tenant, id, RemovalCause.EXPLICIT));
+        for (RemovalListener l : listeners) {
+            l.onTenantCleared(tenant);
+        }
         return ids.size();
     }
 
@@ -328,6 +349,13 @@ public final class InMemoryCacheStore implements CacheStore {
     }
 
     private void notifyRemoval(String tenant, String id, RemovalCause cause) {
+        // What refers to the entry goes with it: the canonical turns that name its question.
+        Map<String, CanonicalTurn> t = turns.get(tenant);
+        if (t != null) {
+            synchronized (t) {
+                t.values().removeIf(c -> id.equals(c.entryId()));
+            }
+        }
         for (RemovalListener l : listeners) {
             l.onRemoval(tenant, id, cause);
         }

@@ -118,6 +118,47 @@ class RedisClusterTest {
         }
     }
 
+    /** Erasure on a cluster: the tenant's keys are one slot's; every node is scanned afterwards. */
+    @Test
+    void erasureLeavesNothingOnAnyNode() throws Exception {
+        String prefix = "pcerase";
+        RedisConfig config = RedisConfig.builder().url(url).keyPrefix(prefix).build();
+        try (SimulatedDeepSeek deepSeek = new SimulatedDeepSeek();
+             RedisCache redis = RedisCache.builder().config(config).ttl(Duration.ofMinutes(10)).build()) {
+            CachingChatModel model = CachingChatModel.builder().delegate(deepSeek.chatModel())
+                    .cacheStore(redis.cacheStore()).embeddingStores(redis::embeddingStore)
+                    .lookupTimeout(Duration.ofSeconds(10)).writeTimeout(Duration.ofSeconds(10)).build();
+            io.promptcache.TenantErasure.writeEverything(model, () -> io.promptcache.TenantErasureTest.awaitSearchable(redis));
+            boolean before = false;
+            for (RedisProcess node : NODES) {
+                try (UnifiedJedis j = new UnifiedJedis(new redis.clients.jedis.HostAndPort("127.0.0.1", node.port))) {
+                    try {
+                        io.promptcache.TenantErasure.scanForLeftovers(j, prefix, true);
+                        before = true;
+                    } catch (AssertionError nothingOnThisNode) {
+                        // the tenant's slot lives on another node
+                    }
+                }
+            }
+            assertTrue(before, "one node holds the tenant's keys before the erasure");
+
+            assertTrue(redis.cacheStore().clearTenant(io.promptcache.TenantErasure.VICTIM) >= 2);
+
+            for (RedisProcess node : NODES) {
+                try (UnifiedJedis j = new UnifiedJedis(new redis.clients.jedis.HostAndPort("127.0.0.1", node.port))) {
+                    io.promptcache.TenantErasure.scanForLeftovers(j, prefix, false);
+                }
+            }
+            io.promptcache.TenantErasure.checkAfterErasure(model, redis.cacheStore());
+            for (String t : List.of(io.promptcache.TenantErasure.VICTIM, io.promptcache.TenantErasure.SURVIVOR)) {
+                redis.cacheStore().clearTenant(t);
+            }
+            for (String key : List.of(":tenants", ":events", ":meta", ":events:en", ":meta:en")) {
+                redis.client().del(prefix + key); // one slot each
+            }
+        }
+    }
+
     private static void cleanUp(UnifiedJedis jedis, List<String> tenants, RedisCache redis) {
         for (String t : tenants) {
             redis.cacheStore().clearTenant(t);

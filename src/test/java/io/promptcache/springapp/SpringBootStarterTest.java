@@ -215,6 +215,47 @@ class SpringBootStarterTest {
             assertEquals(CacheSource.LLM, ask(assistant, "什么是大模型？"), "uncached, but answered");
             Map<String, Object> read = ctx.getBean(PromptCacheEndpoint.class).read();
             assertTrue(read.toString().contains("store=down"), "the endpoint shows the store's health: " + read);
+
+            // Over HTTP every operation answers 503 naming the dependency, never a 500.
+            io.promptcache.spring.PromptCacheEndpointWebExtension web =
+                    ctx.getBean(io.promptcache.spring.PromptCacheEndpointWebExtension.class);
+            assertEquals(503, web.read().getStatus());
+            var deleted = web.delete("acme", null);
+            assertEquals(503, deleted.getStatus());
+            assertEquals("store", deleted.getBody().get("dependency"));
+            assertEquals(503, web.delete("acme", "0123").getStatus());
+
+            // The health component: UP (the cache fails open), with the store's state in its details.
+            var health = ((org.springframework.boot.actuate.health.HealthIndicator) ctx.getBean("promptcacheHealthIndicator")).health();
+            assertEquals(org.springframework.boot.actuate.health.Status.UP, health.getStatus());
+            assertTrue(health.getDetails().toString().contains("store=down"), health.getDetails().toString());
+        }
+        try (ConfigurableApplicationContext ctx = app("promptcache.store.url=redis://127.0.0.1:" + dead,
+                "promptcache.health.out-of-service-when-store-down=true")) {
+            ask(ctx.getBean(Assistant.class), "什么是大模型？");
+            var health = ((org.springframework.boot.actuate.health.HealthIndicator) ctx.getBean("promptcacheHealthIndicator")).health();
+            assertEquals(org.springframework.boot.actuate.health.Status.OUT_OF_SERVICE, health.getStatus(), "readiness may follow the cache");
+        }
+    }
+
+    @Test
+    void theEndpointRefusesBadTenantsAsTheFilterDoesAndSaysWhenNothingWasThere() {
+        try (ConfigurableApplicationContext ctx = app()) {
+            io.promptcache.spring.PromptCacheEndpointWebExtension web =
+                    ctx.getBean(io.promptcache.spring.PromptCacheEndpointWebExtension.class);
+            for (String bad : new String[]{" ", "x".repeat(CacheScope.MAX_ID_LENGTH + 1), "acme\u0007"}) {
+                var answer = web.delete(bad, null);
+                assertEquals(400, answer.getStatus(), "tenant '" + bad + "'");
+                assertEquals("invalid tenant or user id", answer.getBody().get("error"));
+            }
+            var unknown = web.delete("never-seen", null);
+            assertEquals(404, unknown.getStatus());
+            assertEquals(0L, ((Number) unknown.getBody().get("removed")).longValue());
+            assertTrue(String.valueOf(unknown.getBody().get("message")).contains("nothing was removed"));
+            ask(ctx.getBean(Assistant.class), "什么是大模型？");
+            assertEquals(404, web.delete("acme", "no-such-entry").getStatus());
+            assertEquals(200, web.delete("acme", null).getStatus());
+            assertEquals(200, web.read().getStatus());
         }
     }
 }

@@ -1,0 +1,6 @@
+package com.example.agent;
+
+public interface Assistant {
+
+    String chat(String question);
+}
