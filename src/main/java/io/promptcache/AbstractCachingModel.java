@@ -42,8 +42,8 @@ public abstract class AbstractCachingModel implements AutoCloseable {
     /**
      * Reports that an answer served from the cache was wrong. The entry that served it is removed with its
      * vector; for a semantic hit, the two questions are recorded as a near miss of that tenant and are never
-     * matched again, in either direction, even after either answer is stored again
-     * ({@code promptcache feedback export} writes them as labelled pairs). Counted in the metrics.
+     * matched again, in either direction, even after either answer is stored again, until the tenant is
+     * forgotten ({@code promptcache feedback export} writes them as labelled pairs). Counted in the metrics.
      *
      * @throws IllegalArgumentException when the outcome was not a hit
      * @throws RuntimeException         when the store cannot be reached: nothing was changed half-way

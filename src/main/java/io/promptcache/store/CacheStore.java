@@ -67,7 +67,8 @@ public interface CacheStore extends AutoCloseable {
 
     /**
      * Records that {@code question} must never be answered with the answer to {@code cachedQuestion} in
-     * this tenant, nor the other way round: a near miss an application reported. It outlives the entries.
+     * this tenant, nor the other way round: a near miss an application reported. It outlives the entries;
+     * {@link #clearTenant} deletes it.
      */
     void recordNearMiss(String tenant, String question, String cachedQuestion);
 

@@ -20,6 +20,8 @@ final class AgentTestSupport {
         registry.add("langchain4j.open-ai.chat-model.base-url", SIMULATOR::baseUrl);
         registry.add("agent.model.base-url", SIMULATOR::baseUrl);
         registry.add("promptcache.store.url", () -> storeUrl);
+        // Spring Boot 3's test support turns metrics export off unless asked; the scrape is part of what is checked.
+        registry.add("management.prometheus.metrics.export.enabled", () -> "true");
         registry.add("promptcache.store.key-prefix", () -> "pcit" + UUID.randomUUID().toString().substring(0, 8));
     }
 
