@@ -72,7 +72,15 @@ public final class StampedeBench implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object with the results.")
     boolean json;
 
-    private final PrintStream out = System.out;
+    private final PrintStream out;
+
+    public StampedeBench() {
+        this(System.out);
+    }
+
+    StampedeBench(PrintStream out) {
+        this.out = out;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -117,7 +125,11 @@ public final class StampedeBench implements Callable<Integer> {
         modes();
         for (String store : stores) {
             if (!"memory".equalsIgnoreCase(store)) {
-                RedisConfig.builder().url(store).keyPrefix(KEY_PREFIX).build(); // throws on a malformed URL
+                try {
+                    RedisConfig.builder().url(store).keyPrefix(KEY_PREFIX).build();
+                } catch (IllegalArgumentException malformed) {
+                    throw new IllegalArgumentException("--store: " + malformed.getMessage(), malformed);
+                }
             }
         }
     }
@@ -205,8 +217,24 @@ public final class StampedeBench implements Callable<Integer> {
                 for (String tenant : tenants) {
                     cache.cacheStore().clearTenant(tenant);
                 }
+                removeOwnKeys(cache);
                 cache.close();
             }
+        }
+    }
+
+    /** The bench's prefix is its own: its index settings, event streams and any Query Engine index go too. */
+    private static void removeOwnKeys(RedisCache cache) {
+        redis.clients.jedis.UnifiedJedis jedis = cache.client();
+        for (String index : List.of(KEY_PREFIX + ":idx", KEY_PREFIX + ":idx:en")) {
+            try {
+                jedis.ftDropIndex(index);
+            } catch (RuntimeException none) {
+                // LOCAL mode: there is no server index
+            }
+        }
+        for (String key : List.of(":events", ":meta", ":events:en", ":meta:en", ":tenants")) {
+            jedis.del(KEY_PREFIX + key); // one key at a time: on a cluster each has its own slot
         }
     }
 
