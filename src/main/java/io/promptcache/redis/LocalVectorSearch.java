@@ -200,12 +200,8 @@ final class LocalVectorSearch implements VectorSearch {
             if (v.length != dimension) {
                 continue;
             }
-            Metadata metadata = row.get(3) == null ? new Metadata() : RedisEmbeddingStore.metadata(utf8(row.get(3)));
-            // The entry's own fields are authoritative for scope and tenant, with or without a metadata copy.
-            metadata.put(SemanticIndex.TENANT, parts[0]);
-            if (row.get(1) != null && row.get(1).length > 0) {
-                metadata.put(SemanticIndex.SCOPE, utf8(row.get(1)));
-            }
+            Metadata metadata = RedisEmbeddingStore.metadataOf(row.get(3) == null ? null : utf8(row.get(3)), parts[0],
+                    row.get(1) == null ? null : utf8(row.get(1)));
             index.add(parts[0] + ":" + parts[1], row.get(1) == null ? "" : utf8(row.get(1)),
                     row.get(2) == null ? null : utf8(row.get(2)), metadata, v);
         }

@@ -359,6 +359,20 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
         }
     }
 
+    /**
+     * An entry's metadata as both search modes see it: the copy in field {@code m} if there is one, with the
+     * entry's own fields authoritative for tenant ({@code tag}, from the key) and scope ({@code s}). An entry
+     * written through {@code CacheStore.put} with a vector has no {@code m}, and is found all the same.
+     */
+    static Metadata metadataOf(String json, String tag, String scope) {
+        Metadata metadata = json == null ? new Metadata() : metadata(json);
+        metadata.put(SemanticIndex.TENANT, tag);
+        if (scope != null && !scope.isEmpty()) {
+            metadata.put(SemanticIndex.SCOPE, scope);
+        }
+        return metadata;
+    }
+
     static Metadata metadata(String json) {
         try {
             return Metadata.from(CanonicalJson.mapper().readValue(json, new TypeReference<Map<String, Object>>() { }));

@@ -26,7 +26,7 @@ final class ServerQueries {
     static final ProtocolCommand FT_LIST = new Raw("FT._LIST");
 
     /** A document of an FT.SEARCH reply. */
-    record Doc(String id, String text, String metadataJson, double distance) {
+    record Doc(String id, String tag, String text, String metadataJson, String scope, double distance) {
     }
 
     /**
@@ -86,7 +86,7 @@ final class ServerQueries {
             args.add(bytes(s));
         }
         args.add(vector);
-        for (String s : List.of("SORTBY", "d", "RETURN", "3", RedisCacheStore.Q, "m", "d", "LIMIT", "0",
+        for (String s : List.of("SORTBY", "d", "RETURN", "4", RedisCacheStore.Q, "m", RedisCacheStore.S, "d", "LIMIT", "0",
                 Integer.toString(fetch), "DIALECT", "2")) {
             args.add(bytes(s));
         }
@@ -119,6 +119,7 @@ final class ServerQueries {
             }
             String text = null;
             String meta = null;
+            String scope = null;
             double d = 2;
             for (int f = 0; f + 1 < fields.size(); f += 2) {
                 String name = str(fields.get(f));
@@ -126,11 +127,12 @@ final class ServerQueries {
                 switch (name) {
                     case RedisCacheStore.Q -> text = value;
                     case "m" -> meta = value;
+                    case RedisCacheStore.S -> scope = value;
                     case "d" -> d = Double.parseDouble(value);
                     default -> { }
                 }
             }
-            out.add(new Doc(parts[0] + ":" + parts[1], text, meta, d));
+            out.add(new Doc(parts[0] + ":" + parts[1], parts[0], text, meta, scope, d));
         }
         return out;
     }

@@ -57,7 +57,7 @@ final class ServerVectorSearch implements VectorSearch {
             if (cosine < minCosine) {
                 continue;
             }
-            Metadata metadata = doc.metadataJson() == null ? new Metadata() : RedisEmbeddingStore.metadata(doc.metadataJson());
+            Metadata metadata = RedisEmbeddingStore.metadataOf(doc.metadataJson(), doc.tag(), doc.scope());
             if (filter != null && !filter.test(metadata)) {
                 continue;
             }
@@ -80,8 +80,8 @@ final class ServerVectorSearch implements VectorSearch {
                     continue;
                 }
                 if (filter != null) {
-                    String json = jedis.hget(key, RedisEmbeddingStore.M);
-                    if (json == null || !filter.test(RedisEmbeddingStore.metadata(json))) {
+                    List<String> row = jedis.hmget(key, RedisEmbeddingStore.M, RedisCacheStore.S);
+                    if (!filter.test(RedisEmbeddingStore.metadataOf(row.get(0), parts[0], row.get(1)))) {
                         continue;
                     }
                 }

@@ -36,7 +36,7 @@ class ServerQueriesTest {
         assertEquals(List.of("PARAMS", "6", "K", "5", "EF", "200", "B"),
                 args.subList(2, 9).stream().map(ServerQueriesTest::text).toList());
         assertEquals(4, args.get(9).length, "the vector goes as binary, never as text");
-        assertEquals(List.of("SORTBY", "d", "RETURN", "3", "q", "m", "d", "LIMIT", "0", "5", "DIALECT", "2"),
+        assertEquals(List.of("SORTBY", "d", "RETURN", "4", "q", "m", "s", "d", "LIMIT", "0", "5", "DIALECT", "2"),
                 args.subList(10, args.size()).stream().map(ServerQueriesTest::text).toList());
     }
 
