@@ -49,10 +49,8 @@ public class TenantErasureTest {
 
     @Test
     void onRedisWithTheQueryEngine() throws Exception {
-        String url = System.getenv("REDIS_QUERY_ENGINE_URL");
-        if (url == null || url.isBlank()) {
-            System.out.println("TenantErasureTest.onRedisWithTheQueryEngine skipped: REDIS_QUERY_ENGINE_URL is not set "
-                    + "(a Redis with the Query Engine, e.g. ../shared/query-engine/start.sh 6390)");
+        String url = TestRedis.queryEngineOrSkip("TenantErasureTest.onRedisWithTheQueryEngine");
+        if (url == null) {
             return;
         }
         erase(url, RedisEmbeddingStore.Mode.SERVER);

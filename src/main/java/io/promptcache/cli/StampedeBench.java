@@ -254,19 +254,9 @@ public final class StampedeBench implements Callable<Integer> {
             if (model instanceof CachingChatModel blocking) {
                 blocking.chat(request);
             } else {
-                CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-                ((CachingStreamingChatModel) model).chat(request, new StreamingChatResponseHandler() {
-                    @Override
-                    public void onCompleteResponse(ChatResponse response) {
-                        done.complete(response);
-                    }
-
-                    @Override
-                    public void onError(Throwable error) {
-                        done.completeExceptionally(error);
-                    }
-                });
-                done.get(2, TimeUnit.MINUTES);
+                StreamedAnswer answer = new StreamedAnswer();
+                ((CachingStreamingChatModel) model).chat(request, answer);
+                answer.await(2, TimeUnit.MINUTES);
             }
             return new Call(scope.lastOutcome().orElseThrow(), (System.nanoTime() - start) / 1e6);
         }

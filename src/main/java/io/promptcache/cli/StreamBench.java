@@ -91,33 +91,15 @@ public final class StreamBench implements Callable<Integer> {
                                 Map<CacheSource, List<Double>> first, Map<CacheSource, List<Double>> total) throws Exception {
         ChatRequest request = ChatRequest.builder()
                 .messages(SystemMessage.from("你是一个简洁的中文助手。"), UserMessage.from(question)).build();
-        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-        long[] firstToken = {0};
         long start = System.nanoTime();
         try (CacheScope scope = CacheScope.open("bench")) {
-            model.chat(request, new StreamingChatResponseHandler() {
-                @Override
-                public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
-                    if (firstToken[0] == 0) {
-                        firstToken[0] = System.nanoTime();
-                    }
-                }
-
-                @Override
-                public void onCompleteResponse(ChatResponse response) {
-                    done.complete(response);
-                }
-
-                @Override
-                public void onError(Throwable error) {
-                    done.completeExceptionally(error);
-                }
-            });
-            done.get(120, TimeUnit.SECONDS);
+            StreamedAnswer answer = new StreamedAnswer();
+            model.chat(request, answer);
+            answer.await(120, TimeUnit.SECONDS);
             long end = System.nanoTime();
             CacheOutcome outcome = scope.lastOutcome().orElseThrow();
             if (first != null) {
-                first.get(outcome.source()).add((firstToken[0] - start) / 1e6);
+                first.get(outcome.source()).add((answer.firstPartialNanos() - start) / 1e6);
                 total.get(outcome.source()).add((end - start) / 1e6);
             }
         }

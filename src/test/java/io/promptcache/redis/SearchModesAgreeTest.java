@@ -34,10 +34,8 @@ class SearchModesAgreeTest {
 
     @Test
     void bothModesFindWhatEveryPublicPathWrote() throws Exception {
-        String url = System.getenv("REDIS_QUERY_ENGINE_URL");
-        if (url == null || url.isBlank()) {
-            System.out.println("SearchModesAgreeTest skipped: REDIS_QUERY_ENGINE_URL is not set "
-                    + "(a Redis with the Query Engine, e.g. ../shared/query-engine/start.sh 6390)");
+        String url = TestRedis.queryEngineOrSkip("SearchModesAgreeTest");
+        if (url == null) {
             return;
         }
         String prefix = TestRedis.prefix();

@@ -51,6 +51,20 @@ public final class TestRedis {
         }
     }
 
+    /**
+     * The Redis with the Query Engine ({@code REDIS_QUERY_ENGINE_URL}) for the SERVER-mode tests, or null after
+     * printing that {@code test} was skipped and why: it is a test tool, not on a user's machine.
+     */
+    public static String queryEngineOrSkip(String test) {
+        String url = System.getenv("REDIS_QUERY_ENGINE_URL");
+        if (url == null || url.isBlank()) {
+            System.out.println(test + " skipped: REDIS_QUERY_ENGINE_URL is not set "
+                    + "(a Redis with the Query Engine, e.g. ../shared/query-engine/start.sh 6390)");
+            return null;
+        }
+        return url;
+    }
+
     /** A fresh key prefix, unique to one test. */
     public static String prefix() {
         return "pct" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
