@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link DefaultChatRequestParameters}; their extra accessors are found by reflection so a new
  * provider parameter changes the key instead of being silently ignored.
  */
-final class RequestParametersCanonicalizer {
+public final class RequestParametersCanonicalizer {
 
     private static final Set<String> NOT_PARAMETERS = Set.of(
             "toString", "hashCode", "getClass", "toBuilder", "overrideWith", "defaultedBy", "builder");
@@ -33,7 +33,7 @@ final class RequestParametersCanonicalizer {
     }
 
     /** Every parameter but the tools, which are canonicalised separately. */
-    static Map<String, Object> toMap(ChatRequestParameters p) {
+    public static Map<String, Object> toMap(ChatRequestParameters p) {
         Map<String, Object> map = new TreeMap<>();
         if (p == null) {
             return map;

@@ -54,19 +54,43 @@ public record ProviderCacheUsage(Integer promptTokens, Integer hitTokens, Intege
         if (response == null) {
             return UNKNOWN;
         }
-        if (response.metadata() instanceof OpenAiChatResponseMetadata openAi) {
+        ProviderCacheUsage raw = fromUsage(usageObject(response));
+        return raw.known() ? raw : fromTokenUsage(response.tokenUsage());
+    }
+
+    /**
+     * The provider's {@code usage} object as it sent it (the response body's, or the last server-sent event's
+     * that has one), or {@code null}: for a response of {@code OpenAiChatModel} or {@code OpenAiStreamingChatModel}.
+     */
+    public static JsonNode usageObject(ChatResponse response) {
+        if (response != null && response.metadata() instanceof OpenAiChatResponseMetadata openAi) {
             if (openAi.rawHttpResponse() != null && openAi.rawHttpResponse().body() != null) {
-                ProviderCacheUsage parsed = fromJsonBody(openAi.rawHttpResponse().body());
-                if (parsed.known()) {
-                    return parsed;
+                JsonNode usage = usageOf(openAi.rawHttpResponse().body());
+                if (usage != null) {
+                    return usage;
                 }
             }
-            ProviderCacheUsage streamed = fromServerSentEvents(openAi.rawServerSentEvents());
-            if (streamed.known()) {
-                return streamed;
+            List<ServerSentEvent> events = openAi.rawServerSentEvents();
+            for (int i = events == null ? -1 : events.size() - 1; i >= 0; i--) {
+                String data = events.get(i).data();
+                if (data != null && !data.isBlank() && !data.strip().equals("[DONE]")) {
+                    JsonNode usage = usageOf(data);
+                    if (usage != null) {
+                        return usage;
+                    }
+                }
             }
         }
-        return fromTokenUsage(response.tokenUsage());
+        return null;
+    }
+
+    private static JsonNode usageOf(String body) {
+        try {
+            JsonNode usage = CanonicalJson.mapper().readTree(body).path("usage");
+            return usage.isObject() ? usage : null;
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     /** Parses the {@code usage} object of a non-streaming {@code /chat/completions} body. */

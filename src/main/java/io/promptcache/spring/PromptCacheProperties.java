@@ -45,6 +45,39 @@ public class PromptCacheProperties {
     private final Web web = new Web();
     private final Metrics metrics = new Metrics();
     private final Health health = new Health();
+    private final Cassette cassette = new Cassette();
+
+    /** Record-and-replay for tests: every ChatModel and StreamingChatModel bean answers from recordings. */
+    public static class Cassette {
+        /**
+         * Directory of the recordings; setting it wraps every model bean in a cassette (for a test, e.g.
+         * src/test/resources/cassettes/my-agent). Unset: no cassette.
+         */
+        private String directory;
+
+        /** replay (CI), record or record-missing; -Dpromptcache.cassette.mode and PROMPTCACHE_CASSETTE_MODE override it. */
+        private io.promptcache.cassette.CassetteMode mode = io.promptcache.cassette.CassetteMode.REPLAY;
+
+        public String getDirectory() {
+            return directory;
+        }
+
+        public void setDirectory(String directory) {
+            this.directory = directory;
+        }
+
+        public io.promptcache.cassette.CassetteMode getMode() {
+            return mode;
+        }
+
+        public void setMode(io.promptcache.cassette.CassetteMode mode) {
+            this.mode = mode;
+        }
+    }
+
+    public Cassette getCassette() {
+        return cassette;
+    }
 
     /** The Actuator health component {@code promptcache}. */
     public static class Health {

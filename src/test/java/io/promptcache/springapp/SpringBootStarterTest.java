@@ -239,6 +239,26 @@ class SpringBootStarterTest {
     }
 
     @Test
+    void onePropertyRecordsAndReplaysEveryModelBean(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String answer;
+        try (ConfigurableApplicationContext ctx = app("promptcache.enabled=false", "promptcache.cassette.directory=" + dir,
+                "promptcache.cassette.mode=record")) {
+            assertInstanceOf(io.promptcache.cassette.CassetteChatModel.class, ctx.getBean(ChatModel.class));
+            assertInstanceOf(io.promptcache.cassette.CassetteStreamingChatModel.class, ctx.getBean(StreamingChatModel.class));
+            answer = ctx.getBean(Assistant.class).chat("什么是大模型？");
+        }
+        int calls = deepSeek.calls();
+        int dead = RedisProcess.freePort();
+        try (ConfigurableApplicationContext ctx = app("promptcache.cassette.directory=" + dir,
+                "langchain4j.open-ai.chat-model.base-url=http://127.0.0.1:" + dead)) {
+            assertInstanceOf(CachingChatModel.class, ctx.getBean(ChatModel.class), "the cache above the cassette");
+            assertEquals(answer, ctx.getBean(Assistant.class).chat("什么是大模型？"), "replayed with the model unreachable");
+            assertThrows(io.promptcache.cassette.CassetteMissException.class, () -> ctx.getBean(Assistant.class).chat("没录过的问题"));
+        }
+        assertEquals(calls, deepSeek.calls());
+    }
+
+    @Test
     void theEndpointRefusesBadTenantsAsTheFilterDoesAndSaysWhenNothingWasThere() {
         try (ConfigurableApplicationContext ctx = app()) {
             io.promptcache.spring.PromptCacheEndpointWebExtension web =
