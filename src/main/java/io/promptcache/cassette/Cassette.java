@@ -66,10 +66,11 @@ final class Cassette {
     Lookup lookup(ChatRequest request) {
         String key = CassetteRequest.key(request);
         Map<String, Object> description = CassetteRequest.describe(request, modelParameters, redactor);
+        // Read in every mode: a file that cannot be read fails here, and is never recorded over unnoticed.
+        Optional<CassetteDirectory.Recording> recorded = directory.read(key);
         if (mode == CassetteMode.RECORD) {
             return new Lookup(key, description, Optional.empty());
         }
-        Optional<CassetteDirectory.Recording> recorded = directory.read(key);
         if (recorded.isPresent() && sameModel(recorded.get().request(), description)) {
             return new Lookup(key, description, recorded);
         }

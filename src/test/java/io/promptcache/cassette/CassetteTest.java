@@ -210,7 +210,7 @@ class CassetteTest {
 
         for (String broken : List.of(good.substring(0, good.length() / 2), "", good.replace("\"format\" : 1", "\"format\" : 9"))) {
             Files.writeString(file, broken);
-            for (CassetteMode mode : List.of(CassetteMode.REPLAY, CassetteMode.RECORD_MISSING)) {
+            for (CassetteMode mode : CassetteMode.values()) {
                 int calls = deepSeek.calls();
                 CassetteFormatException e = assertThrows(CassetteFormatException.class,
                         () -> cassette(deepSeek.chatModel(), mode).chat(request));
