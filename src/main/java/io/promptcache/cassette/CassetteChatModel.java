@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * A {@link ChatModel} that records the answers of a real model once and replays them in every later run,
@@ -34,10 +33,9 @@ public final class CassetteChatModel implements ChatModel {
     private final ChatModel delegate;
     private final Cassette cassette;
 
-    private CassetteChatModel(Builder b) {
-        this.delegate = b.delegate;
-        this.cassette = new Cassette(b.directory, b.mode, b.redactor,
-                b.delegate == null ? null : b.delegate.defaultRequestParameters(), b.delegate != null);
+    private CassetteChatModel(ChatModel delegate, Cassette cassette) {
+        this.delegate = delegate;
+        this.cassette = cassette;
     }
 
     public static Builder builder() {
@@ -85,12 +83,9 @@ public final class CassetteChatModel implements ChatModel {
         return delegate;
     }
 
-    /** Builder of {@link CassetteChatModel}. */
-    public static final class Builder {
+    /** Builder of {@link CassetteChatModel}: the model, and the {@link CassetteOptions}. */
+    public static final class Builder extends CassetteOptions<Builder> {
         private ChatModel delegate;
-        private Path directory;
-        private CassetteMode mode = CassetteMode.REPLAY;
-        private Function<String, String> redactor;
 
         /** The real model: called in RECORD and RECORD_MISSING, never in REPLAY (where it may be left out). */
         public Builder delegate(ChatModel delegate) {
@@ -98,33 +93,12 @@ public final class CassetteChatModel implements ChatModel {
             return this;
         }
 
-        /** Where the recordings are: one JSON file per request. Required. */
-        public Builder directory(Path directory) {
-            this.directory = Objects.requireNonNull(directory, "directory");
-            return this;
-        }
-
-        /** Default REPLAY; {@value CassetteMode#PROPERTY} or {@value CassetteMode#ENVIRONMENT} override it. */
-        public Builder mode(CassetteMode mode) {
-            this.mode = Objects.requireNonNull(mode, "mode");
-            return this;
-        }
-
-        /** Edits every text of the request's copy written for people (secrets, personal data); never the key. */
-        public Builder redactor(Function<String, String> redactor) {
-            this.redactor = Objects.requireNonNull(redactor, "redactor");
-            return this;
-        }
-
         /**
-         * @throws IllegalStateException when recording without a delegate, or into a directory that cannot be
-         *                               written (the message names it)
+         * @throws IllegalStateException when there is no directory, or when recording without a delegate or into
+         *                               a directory that cannot be written (the message names it)
          */
         public CassetteChatModel build() {
-            if (directory == null) {
-                throw new IllegalStateException("directory must be set: where the recordings are");
-            }
-            return new CassetteChatModel(this);
+            return new CassetteChatModel(delegate, cassette(delegate, delegate == null ? null : delegate.defaultRequestParameters()));
         }
     }
 }

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
 
 /**
  * The streaming twin of {@link CassetteChatModel}. A recording keeps the partial responses as they streamed; a
@@ -35,10 +34,9 @@ public final class CassetteStreamingChatModel implements StreamingChatModel {
     private final StreamingChatModel delegate;
     private final Cassette cassette;
 
-    private CassetteStreamingChatModel(Builder b) {
-        this.delegate = b.delegate;
-        this.cassette = new Cassette(b.directory, b.mode, b.redactor,
-                b.delegate == null ? null : b.delegate.defaultRequestParameters(), b.delegate != null);
+    private CassetteStreamingChatModel(StreamingChatModel delegate, Cassette cassette) {
+        this.delegate = delegate;
+        this.cassette = cassette;
     }
 
     public static Builder builder() {
@@ -180,38 +178,22 @@ public final class CassetteStreamingChatModel implements StreamingChatModel {
         return delegate;
     }
 
-    /** Builder of {@link CassetteStreamingChatModel}; the options are {@link CassetteChatModel.Builder}'s. */
-    public static final class Builder {
+    /** Builder of {@link CassetteStreamingChatModel}: the model, and the {@link CassetteOptions}. */
+    public static final class Builder extends CassetteOptions<Builder> {
         private StreamingChatModel delegate;
-        private Path directory;
-        private CassetteMode mode = CassetteMode.REPLAY;
-        private Function<String, String> redactor;
 
+        /** The real model: called in RECORD and RECORD_MISSING, never in REPLAY (where it may be left out). */
         public Builder delegate(StreamingChatModel delegate) {
             this.delegate = Objects.requireNonNull(delegate, "delegate");
             return this;
         }
 
-        public Builder directory(Path directory) {
-            this.directory = Objects.requireNonNull(directory, "directory");
-            return this;
-        }
-
-        public Builder mode(CassetteMode mode) {
-            this.mode = Objects.requireNonNull(mode, "mode");
-            return this;
-        }
-
-        public Builder redactor(Function<String, String> redactor) {
-            this.redactor = Objects.requireNonNull(redactor, "redactor");
-            return this;
-        }
-
+        /**
+         * @throws IllegalStateException when there is no directory, or when recording without a delegate or into
+         *                               a directory that cannot be written (the message names it)
+         */
         public CassetteStreamingChatModel build() {
-            if (directory == null) {
-                throw new IllegalStateException("directory must be set: where the recordings are");
-            }
-            return new CassetteStreamingChatModel(this);
+            return new CassetteStreamingChatModel(delegate, cassette(delegate, delegate == null ? null : delegate.defaultRequestParameters()));
         }
     }
 }
