@@ -1,0 +1,183 @@
+package io.promptcache.redis;
+
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import io.promptcache.CacheOutcome;
+import io.promptcache.CacheScope;
+import io.promptcache.CacheSource;
+import io.promptcache.CachingChatModel;
+import io.promptcache.embedding.InProcessModel;
+import io.promptcache.testing.Await;
+import io.promptcache.testing.SimulatedDeepSeek;
+import io.promptcache.testing.TestRedis;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The cache in SERVER mode on a real Query Engine ({@code REDIS_QUERY_ENGINE_URL}): the vector index lives in
+ * Redis, no instance holds vectors. Skipped, saying why, where no Query Engine is reachable.
+ */
+class ServerModeTest {
+
+    final SimulatedDeepSeek deepSeek = new SimulatedDeepSeek();
+    final String prefix = TestRedis.prefix();
+    final List<AutoCloseable> closeables = new ArrayList<>();
+    String url;
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+        if (url != null) {
+            try (UnifiedJedis jedis = RedisConfig.fromUrl(url).connect()) {
+                TestRedis.clean(jedis, prefix);
+                for (String index : List.of(prefix + ":idx", prefix + ":idx:en")) {
+                    try {
+                        jedis.ftDropIndex(index);
+                    } catch (RuntimeException none) {
+                        // not created
+                    }
+                }
+            }
+        }
+        deepSeek.close();
+    }
+
+    boolean skipped(String test) {
+        url = TestRedis.queryEngineOrSkip("ServerModeTest." + test);
+        return url == null;
+    }
+
+    RedisCache redis(int maxEntries, Duration ttl) {
+        RedisCache cache = RedisCache.builder().config(RedisConfig.builder().url(url).keyPrefix(prefix).build())
+                .mode(RedisEmbeddingStore.Mode.SERVER).maxEntriesPerTenant(maxEntries).ttl(ttl).build();
+        closeables.add(cache);
+        return cache;
+    }
+
+    CachingChatModel model(RedisCache redis, Duration ttl) {
+        return CachingChatModel.builder().delegate(deepSeek.chatModel()).ttl(ttl)
+                .cacheStore(redis.cacheStore()).embeddingStores(redis::embeddingStore)
+                .lookupTimeout(Duration.ofSeconds(10)).writeTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    static CacheOutcome ask(CachingChatModel model, String tenant, String system, ChatMessage... turns) {
+        List<ChatMessage> messages = new ArrayList<>();
+        messages.add(SystemMessage.from(system));
+        messages.addAll(List.of(turns));
+        try (CacheScope scope = CacheScope.open(tenant)) {
+            model.chat(ChatRequest.builder().messages(messages).build());
+            return scope.lastOutcome().orElseThrow();
+        }
+    }
+
+    static CacheSource source(CachingChatModel model, String tenant, String question) {
+        return ask(model, tenant, "你是助手。", UserMessage.from(question)).source();
+    }
+
+    @Test
+    void hitsIsolationAndBothVectorSpacesLiveInTheServer() {
+        if (skipped("hitsIsolationAndBothVectorSpacesLiveInTheServer")) {
+            return;
+        }
+        RedisCache redis = redis(100, Duration.ofMinutes(10));
+        CachingChatModel model = model(redis, Duration.ofMinutes(10));
+        assertEquals(RedisEmbeddingStore.Mode.SERVER, redis.embeddingStore(InProcessModel.BGE_SMALL_ZH).mode());
+        assertEquals(RedisEmbeddingStore.Mode.SERVER, redis.embeddingStore(InProcessModel.BGE_SMALL_EN).mode());
+        assertEquals(-1, redis.embeddingStore(InProcessModel.BGE_SMALL_ZH).localSize(), "no vectors in this JVM");
+
+        assertEquals(CacheSource.LLM, source(model, "acme", "什么是大模型？"));
+        assertEquals(CacheSource.EXACT, source(model, "acme", "什么是大模型？"));
+        assertEquals(CacheSource.SEMANTIC, source(model, "acme", "大模型是什么？"));
+        assertEquals(CacheSource.LLM, source(model, "acme", "How do I reset my password?"));
+        assertEquals(CacheSource.SEMANTIC, source(model, "acme", "How can I reset my password?"), "the bge-small-en space");
+        assertEquals(CacheSource.LLM, source(model, "globex", "大模型是什么？"), "another tenant");
+        assertEquals(CacheSource.LLM, ask(model, "acme", "你是一个律师。", UserMessage.from("大模型是什么？")).source(),
+                "another system prompt: another scope");
+
+        // Another instance: nothing to load, it searches the same index.
+        CachingChatModel second = model(redis(100, Duration.ofMinutes(10)), Duration.ofMinutes(10));
+        assertEquals(CacheSource.SEMANTIC, source(second, "acme", "大模型是什么？"));
+        assertEquals(3, deepSeek.calls() - 1, "four model calls in all");
+    }
+
+    @Test
+    void evictionAndExpiryLeaveTheIndex() throws Exception {
+        if (skipped("evictionAndExpiryLeaveTheIndex")) {
+            return;
+        }
+        RedisCache redis = redis(2, Duration.ofMinutes(10));
+        CachingChatModel model = model(redis, Duration.ofMinutes(10));
+        source(model, "acme", "什么是大模型？");
+        source(model, "acme", "如何开通会员");
+        assertEquals(CacheSource.LLM, source(model, "acme", "什么是知识图谱？")); // the third entry evicts the first
+        assertEquals(2, redis.cacheStore().stats("acme").entries());
+        assertEquals(CacheSource.LLM, source(model, "acme", "大模型是什么？"), "the evicted entry's vector is gone from the index");
+
+        RedisCache shortLived = redis(100, Duration.ofSeconds(1));
+        CachingChatModel brief = model(shortLived, Duration.ofSeconds(1));
+        assertEquals(CacheSource.LLM, source(brief, "tmp", "什么是向量数据库？"));
+        Await.until(() -> shortLived.cacheStore().peek("tmp",
+                io.promptcache.key.RequestFingerprint.of(ChatRequest.builder().messages(SystemMessage.from("你是助手。"),
+                        UserMessage.from("什么是向量数据库？")).build(), "tmp", null).exactKey()).isEmpty(), "Redis expired the entry");
+        assertEquals(CacheSource.LLM, source(brief, "tmp", "向量数据库是什么？"), "an expired entry is never served");
+    }
+
+    @Test
+    void aFollowUpAfterAServedParaphraseHits() {
+        if (skipped("aFollowUpAfterAServedParaphraseHits")) {
+            return;
+        }
+        CachingChatModel model = model(redis(100, Duration.ofMinutes(10)), Duration.ofMinutes(10));
+        String answer = model.chat(ChatRequest.builder().messages(SystemMessage.from("你是助手。"), UserMessage.from("什么是大模型？"))
+                .build()).aiMessage().text();
+        CacheOutcome first = ask(model, "default", "你是助手。", UserMessage.from("什么是大模型？"), AiMessage.from(answer),
+                UserMessage.from("它有哪些应用？"));
+        assertEquals(CacheSource.LLM, first.source());
+        assertEquals(CacheSource.SEMANTIC, ask(model, "default", "你是助手。", UserMessage.from("大模型是什么？")).source());
+        assertEquals(CacheSource.EXACT, ask(model, "default", "你是助手。", UserMessage.from("大模型是什么？"), AiMessage.from(answer),
+                UserMessage.from("它有哪些应用？")).source(), "keyed as the conversation whose answer it was served");
+    }
+
+    /** A server that stops answering for a while (CLIENT PAUSE), then answers again: calls fail open, then hit. */
+    @Test
+    void aPausedServerFailsOpenAndTheCacheComesBack() throws Exception {
+        if (skipped("aPausedServerFailsOpenAndTheCacheComesBack")) {
+            return;
+        }
+        RedisCache redis = redis(100, Duration.ofMinutes(10));
+        CachingChatModel model = CachingChatModel.builder().delegate(deepSeek.chatModel())
+                .cacheStore(redis.cacheStore()).embeddingStores(redis::embeddingStore)
+                .lookupTimeout(Duration.ofMillis(300)).writeTimeout(Duration.ofMillis(300)).retryInterval(Duration.ofMillis(200))
+                .build();
+        Await.until(() -> !model.warmingUp(), "warm");
+        assertEquals(CacheSource.LLM, source(model, "acme", "什么是大模型？"));
+        assertEquals(CacheSource.SEMANTIC, source(model, "acme", "大模型是什么？"));
+        try (UnifiedJedis admin = RedisConfig.fromUrl(url).connect()) {
+            admin.sendCommand(Protocol.Command.CLIENT, "PAUSE", "3000", "ALL"); // the whole server, 3 s
+        }
+        CacheOutcome during = ask(model, "acme", "你是助手。", UserMessage.from("大模型是什么？"));
+        assertEquals(CacheSource.LLM, during.source(), "answered by the model while Redis does not answer");
+        assertTrue(during.degraded());
+        CacheSource last = CacheSource.LLM;
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (last != CacheSource.SEMANTIC && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            last = source(model, "acme", "大模型是什么？");
+        }
+        assertEquals(CacheSource.SEMANTIC, last, "the semantic tier came back by itself");
+    }
+}
