@@ -182,6 +182,11 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
                     }
                 } catch (JedisConnectionException stillDown) {
                     lastDetect = System.nanoTime();
+                } catch (IllegalStateException mismatch) {
+                    // an existing server index built with other settings: searching it would miss silently
+                    failure = mismatch.getMessage();
+                    lastDetect = System.nanoTime();
+                    LOG.error(mismatch.getMessage());
                 }
             }
             return search;

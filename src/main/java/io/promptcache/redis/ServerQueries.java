@@ -57,6 +57,40 @@ final class ServerQueries {
                 "EF_CONSTRUCTION", Integer.toString(hnsw.efConstruction()));
     }
 
+    /** The settings an index is built with that a search depends on, as text to record and compare. */
+    static String hnswSettings(int dimension, Hnsw hnsw) {
+        return "DIM " + dimension + ", M " + hnsw.m() + ", EF_CONSTRUCTION " + hnsw.efConstruction();
+    }
+
+    /**
+     * The same settings as an FT.INFO reply describes the vector field (Redis 8, Redis Stack 7.2 and later list
+     * {@code dim}, {@code M} and {@code ef_construction} among its attributes), or null when it does not.
+     */
+    static String hnswSettings(Object ftInfo, String vectorField) {
+        if (!(ftInfo instanceof List<?> reply)) {
+            return null;
+        }
+        for (int i = 0; i + 1 < reply.size(); i += 2) {
+            if (!"attributes".equals(str(reply.get(i))) || !(reply.get(i + 1) instanceof List<?> attributes)) {
+                continue;
+            }
+            for (Object a : attributes) {
+                if (!(a instanceof List<?> attribute)) {
+                    continue;
+                }
+                java.util.Map<String, String> fields = new java.util.HashMap<>();
+                for (int f = 0; f + 1 < attribute.size(); f += 2) {
+                    fields.put(str(attribute.get(f)).toLowerCase(java.util.Locale.ROOT), str(attribute.get(f + 1)));
+                }
+                if (vectorField.equals(fields.get("identifier")) && fields.containsKey("dim") && fields.containsKey("m")
+                        && fields.containsKey("ef_construction")) {
+                    return "DIM " + fields.get("dim") + ", M " + fields.get("m") + ", EF_CONSTRUCTION " + fields.get("ef_construction");
+                }
+            }
+        }
+        return null;
+    }
+
     /** The query part: the scope and tenant tags the filter pins, if any. */
     static String prefilter(Filter filter) {
         String scope = RedisEmbeddingStore.scopeOf(filter);

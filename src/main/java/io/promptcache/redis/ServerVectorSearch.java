@@ -21,15 +21,34 @@ final class ServerVectorSearch implements VectorSearch {
     private final UnifiedJedis jedis;
     private final RedisKeys keys;
     private final ServerQueries.Hnsw hnsw;
+    /** Field of the index settings hash ({@code :meta}) that records the server index's vector settings. */
+    static final String HNSW = "hnsw";
 
     ServerVectorSearch(UnifiedJedis jedis, RedisKeys keys, int dimension, ServerQueries.Hnsw hnsw) {
         this.jedis = jedis;
         this.keys = keys;
         this.hnsw = hnsw;
+        String wanted = ServerQueries.hnswSettings(dimension, hnsw);
+        Object info;
         try {
-            jedis.sendCommand(ServerQueries.FT_INFO, keys.index());
+            info = jedis.sendCommand(ServerQueries.FT_INFO, keys.index());
         } catch (redis.clients.jedis.exceptions.JedisDataException missing) {
             jedis.sendCommand(ServerQueries.FT_CREATE, ServerQueries.createIndex(keys, dimension, hnsw).toArray(String[]::new));
+            jedis.hset(keys.meta(), HNSW, wanted);
+            return;
+        }
+        // An index made earlier with other settings would answer every search wrongly or not at all: refuse it
+        // now, naming both. Newer servers describe the vector field in FT.INFO; every server has what we recorded.
+        String existing = ServerQueries.hnswSettings(info, keys.vectorField());
+        if (existing == null) {
+            existing = jedis.hget(keys.meta(), HNSW);
+        }
+        if (existing == null) {
+            jedis.hset(keys.meta(), HNSW, wanted); // made by a version that did not record them: take ours as its
+        } else if (!existing.equals(wanted)) {
+            throw new IllegalStateException("the Query Engine index '" + keys.index() + "' was created with " + existing
+                    + " but this cache asks for " + wanted + "; drop it (FT.DROPINDEX " + keys.index()
+                    + ", the entries stay) or build the cache with the same settings");
         }
     }
 

@@ -180,4 +180,28 @@ class ServerModeTest {
         }
         assertEquals(CacheSource.SEMANTIC, last, "the semantic tier came back by itself");
     }
+
+    @Test
+    void anIndexBuiltWithOtherSettingsIsRefusedAtBuildTime() {
+        if (skipped("anIndexBuiltWithOtherSettingsIsRefusedAtBuildTime")) {
+            return;
+        }
+        try (UnifiedJedis jedis = RedisConfig.builder().url(url).keyPrefix(prefix).build().connect()) {
+            RedisEmbeddingStore first = RedisEmbeddingStore.builder().client(jedis).keyPrefix(prefix).dimension(8)
+                    .mode(RedisEmbeddingStore.Mode.SERVER).hnsw(16, 200, 200).build();
+            assertEquals(RedisEmbeddingStore.Mode.SERVER, first.mode());
+            RedisEmbeddingStore same = RedisEmbeddingStore.builder().client(jedis).keyPrefix(prefix).dimension(8)
+                    .mode(RedisEmbeddingStore.Mode.SERVER).hnsw(16, 200, 50).build();
+            assertEquals(RedisEmbeddingStore.Mode.SERVER, same.mode(), "EF_RUNTIME is a query setting: the index serves");
+            IllegalStateException other = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> RedisEmbeddingStore.builder().client(jedis).keyPrefix(prefix).dimension(8)
+                            .mode(RedisEmbeddingStore.Mode.SERVER).hnsw(32, 200, 200).build());
+            assertTrue(other.getMessage().contains("M 16") && other.getMessage().contains("M 32")
+                    && other.getMessage().contains(prefix + ":idx"), other.getMessage());
+            IllegalStateException dimension = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> RedisEmbeddingStore.builder().client(jedis).keyPrefix(prefix).dimension(16)
+                            .mode(RedisEmbeddingStore.Mode.SERVER).build());
+            assertTrue(dimension.getMessage().contains("dimension"), dimension.getMessage());
+        }
+    }
 }

@@ -91,4 +91,19 @@ class ServerQueriesTest {
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
+
+    @org.junit.jupiter.api.Test
+    void theVectorFieldsSettingsAreReadWhereFtInfoListsThem() {
+        java.util.List<Object> newer = java.util.List.of("index_name", "pc:idx", "attributes", java.util.List.of(
+                java.util.List.of("identifier", "s", "attribute", "s", "type", "TAG"),
+                java.util.List.of("identifier", "v", "attribute", "v", "type", "VECTOR", "algorithm", "HNSW", "data_type",
+                        "FLOAT32", "dim", 512, "distance_metric", "COSINE", "M", 16, "ef_construction", 200)));
+        org.junit.jupiter.api.Assertions.assertEquals("DIM 512, M 16, EF_CONSTRUCTION 200", ServerQueries.hnswSettings(newer, "v"));
+        org.junit.jupiter.api.Assertions.assertEquals(ServerQueries.hnswSettings(512, new ServerQueries.Hnsw(16, 200, 10)),
+                ServerQueries.hnswSettings(newer, "v"), "recorded and read settings compare as text");
+        java.util.List<Object> older = java.util.List.of("attributes", java.util.List.of(
+                java.util.List.of("identifier", "v", "attribute", "v", "type", "VECTOR")));
+        org.junit.jupiter.api.Assertions.assertNull(ServerQueries.hnswSettings(older, "v"), "RediSearch 2.6 does not list them");
+        org.junit.jupiter.api.Assertions.assertNull(ServerQueries.hnswSettings(newer, "v_en"));
+    }
 }
