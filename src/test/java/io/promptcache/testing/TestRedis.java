@@ -59,7 +59,7 @@ public final class TestRedis {
         String url = System.getenv("REDIS_QUERY_ENGINE_URL");
         if (url == null || url.isBlank()) {
             System.out.println(test + " skipped: REDIS_QUERY_ENGINE_URL is not set "
-                    + "(a Redis with the Query Engine, e.g. ../shared/query-engine/start.sh 6390)");
+                    + "(a Redis with the Query Engine: Redis 8, Redis Stack, or the test tool beside the repository)");
             return null;
         }
         return url;
