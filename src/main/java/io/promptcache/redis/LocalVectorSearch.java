@@ -55,8 +55,12 @@ final class LocalVectorSearch implements VectorSearch {
     private volatile boolean loaded;
     private volatile String lastEventId = "0-0";
 
+    /** The start-up scan shared with the other spaces of the prefix, or null; used by the first load only. */
+    private StartupScan startup;
+
     LocalVectorSearch(UnifiedJedis jedis, RedisKeys keys, int dimension, Duration eventPoll, Duration sweepInterval,
-                      Duration keyTtl, Runnable beforeLoad) {
+                      Duration keyTtl, Runnable beforeLoad, StartupScan startup) {
+        this.startup = startup;
         this.jedis = jedis;
         this.keys = keys;
         this.dimension = dimension;
@@ -173,6 +177,16 @@ final class LocalVectorSearch implements VectorSearch {
     /** Loads every vector from Redis; events from before the load are skipped. */
     private void reload() {
         beforeLoad.run();
+        StartupScan shared = startup;
+        startup = null; // the shared scan serves the first load; a reload after a fault scans for this space alone
+        java.util.Optional<StartupScan.Load> taken = shared == null ? java.util.Optional.empty() : shared.take(keys);
+        if (taken.isPresent()) {
+            index.clear();
+            taken.get().rows().forEach(this::load);
+            lastEventId = taken.get().lastEventId();
+            loaded = true;
+            return;
+        }
         List<StreamEntry> last = jedis.xrevrange(keys.events(), "+", "-", 1);
         String from = last.isEmpty() ? "0-0" : last.get(0).getID().toString();
         index.clear();
@@ -191,20 +205,27 @@ final class LocalVectorSearch implements VectorSearch {
             p.sync();
         }
         for (int i = 0; i < entryKeys.size(); i++) {
-            String[] parts = keys.parseEntry(entryKeys.get(i));
             List<byte[]> row = rows.get(i).get();
-            if (parts == null || row == null || row.get(0) == null) {
-                continue;
+            if (row != null && row.get(0) != null) {
+                load(new StartupScan.Row(entryKeys.get(i), row.get(0), row.get(1), row.get(2), row.get(3)));
             }
-            float[] v = Vectors.fromBytes(row.get(0));
-            if (v.length != dimension) {
-                continue;
-            }
-            Metadata metadata = RedisEmbeddingStore.metadataOf(row.get(3) == null ? null : utf8(row.get(3)), parts[0],
-                    row.get(1) == null ? null : utf8(row.get(1)));
-            index.add(parts[0] + ":" + parts[1], row.get(1) == null ? "" : utf8(row.get(1)),
-                    row.get(2) == null ? null : utf8(row.get(2)), metadata, v);
         }
+    }
+
+    /** One entry's vector into the index, with the metadata both search modes rebuild from the entry's fields. */
+    private void load(StartupScan.Row row) {
+        String[] parts = keys.parseEntry(row.entryKey());
+        if (parts == null) {
+            return;
+        }
+        float[] v = Vectors.fromBytes(row.vector());
+        if (v.length != dimension) {
+            return;
+        }
+        String scope = row.scope() == null ? null : utf8(row.scope());
+        Metadata metadata = RedisEmbeddingStore.metadataOf(row.metadata() == null ? null : utf8(row.metadata()), parts[0], scope);
+        index.add(parts[0] + ":" + parts[1], scope == null ? "" : scope, row.question() == null ? null : utf8(row.question()),
+                metadata, v);
     }
 
     private void syncLoop() {

@@ -59,7 +59,7 @@ public final class RedisCache implements AutoCloseable {
         try {
             this.cacheStore = RedisCacheStore.builder().client(jedis).keyPrefix(b.config.keyPrefix())
                     .maxEntriesPerTenant(b.maxEntriesPerTenant).build();
-            this.embeddingStore = b.dimension < 1 ? null : vectorStore(null, b.dimension, null);
+            this.embeddingStore = b.dimension < 1 ? null : vectorStore(null, b.dimension, null, null);
         } catch (RuntimeException e) {
             jedis.close();
             throw e;
@@ -78,10 +78,10 @@ public final class RedisCache implements AutoCloseable {
         return cacheStore;
     }
 
-    private RedisEmbeddingStore vectorStore(String space, int dimension, String modelName) {
+    private RedisEmbeddingStore vectorStore(String space, int dimension, String modelName, StartupScan startup) {
         return RedisEmbeddingStore.builder().client(jedis).keyPrefix(config.keyPrefix()).space(space)
                 .embeddingModelName(modelName).dimension(dimension).mode(mode).attachToCacheEntries(true)
-                .keyTtl(keyTtl).warnWhenDown(false)
+                .keyTtl(keyTtl).warnWhenDown(false).startupScan(startup)
                 .eventPoll(min(Duration.ofMillis(200), config.readTimeout().dividedBy(2))).build();
     }
 
@@ -118,10 +118,22 @@ public final class RedisCache implements AutoCloseable {
                 throw new IllegalStateException("this RedisCache's vector store was built with dimension "
                         + embeddingStore.dimension() + ", which is not " + model.id() + "'s " + model.dimension());
             }
-            store = embeddingStore;
-        } else {
-            store = vectorStore(space, model.dimension(), model.id());
+            modelStores.put(model, embeddingStore);
+            return embeddingStore;
         }
+        if (embeddingStore == null && modelStores.isEmpty()) {
+            // The in-process default: every model's store at once, loaded by one scan of the prefix (a LOCAL
+            // index would otherwise scan it once per space).
+            java.util.List<InProcessModel> models = java.util.Arrays.stream(InProcessModel.values())
+                    .filter(m -> m == model || m.available()).toList();
+            StartupScan startup = models.size() < 2 ? null : new StartupScan(jedis,
+                    models.stream().map(m -> cacheStore.keys().space(RedisKeys.spaceOf(m))).toList());
+            for (InProcessModel m : models) {
+                modelStores.put(m, vectorStore(RedisKeys.spaceOf(m), m.dimension(), m.id(), startup));
+            }
+            return modelStores.get(model);
+        }
+        store = vectorStore(space, model.dimension(), model.id(), null);
         modelStores.put(model, store);
         return store;
     }

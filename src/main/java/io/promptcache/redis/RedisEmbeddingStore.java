@@ -82,7 +82,11 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
     private volatile String modelName;
     private volatile boolean closed;
 
+    /** Shared by the LOCAL indexes of the prefix's spaces for their first load; null for a store on its own. */
+    private final StartupScan startupScan;
+
     private RedisEmbeddingStore(Builder b) {
+        this.startupScan = b.startupScan;
         this.jedis = b.jedis;
         this.ownsClient = b.ownsClient;
         this.keys = new RedisKeys(b.keyPrefix).space(b.space);
@@ -156,7 +160,8 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
                             + "searching in LOCAL mode instead", noQueryEngine.getMessage());
                 }
             }
-            return new LocalVectorSearch(jedis, keys, dimension, eventPoll, sweepInterval, keyTtl, () -> checkIndexSettings(false));
+            return new LocalVectorSearch(jedis, keys, dimension, eventPoll, sweepInterval, keyTtl, () -> checkIndexSettings(false),
+                    startupScan);
         } catch (JedisConnectionException down) {
             if (warnWhenDown) {
                 LOG.warn("PromptCache: Redis did not answer at start ({}); the vector search mode is chosen when it does",
@@ -489,6 +494,13 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
         private boolean warnWhenDown = true;
         private String space;
         private String modelName;
+        private StartupScan startupScan;
+
+        /** A start-up scan shared with the other spaces of the prefix (made by {@link RedisCache}). */
+        Builder startupScan(StartupScan scan) {
+            this.startupScan = scan;
+            return this;
+        }
 
         /** {@link RedisCache} gives the one warning of an outage at start itself. */
         Builder warnWhenDown(boolean on) {
