@@ -204,4 +204,57 @@ class ServerModeTest {
             assertTrue(dimension.getMessage().contains("dimension"), dimension.getMessage());
         }
     }
+
+    /** Down at start (paused before the cache is built): calls pass through, and SERVER mode is chosen when it answers. */
+    @Test
+    void downAtStartThenBack() throws Exception {
+        if (skipped("downAtStartThenBack")) {
+            return;
+        }
+        try (UnifiedJedis admin = RedisConfig.fromUrl(url).connect()) {
+            admin.sendCommand(Protocol.Command.CLIENT, "PAUSE", "3000", "ALL");
+        }
+        RedisCache redis = RedisCache.builder().config(RedisConfig.builder().url(url).keyPrefix(prefix)
+                        .connectTimeout(Duration.ofMillis(300)).readTimeout(Duration.ofMillis(300)).build())
+                .mode(RedisEmbeddingStore.Mode.SERVER).build();
+        closeables.add(redis);
+        CachingChatModel model = CachingChatModel.builder().delegate(deepSeek.chatModel())
+                .cacheStore(redis.cacheStore()).embeddingStores(redis::embeddingStore)
+                .lookupTimeout(Duration.ofMillis(500)).writeTimeout(Duration.ofMillis(500)).retryInterval(Duration.ofMillis(200))
+                .build();
+        CacheOutcome first = ask(model, "acme", "你是助手。", UserMessage.from("什么是大模型？"));
+        assertEquals(CacheSource.LLM, first.source(), "answered while Redis does not answer");
+        CacheSource last = CacheSource.LLM;
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (last != CacheSource.SEMANTIC && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            last = source(model, "acme", "什么是大模型？") == CacheSource.EXACT ? source(model, "acme", "大模型是什么？") : CacheSource.LLM;
+        }
+        assertEquals(CacheSource.SEMANTIC, last, "once Redis answers, the cache stores and serves, semantic tier included");
+        assertEquals(RedisEmbeddingStore.Mode.SERVER, redis.embeddingStore(InProcessModel.BGE_SMALL_ZH).mode());
+    }
+
+    /** Every client connection killed mid-run (as a server restart looks to a client): the next calls reconnect. */
+    @Test
+    void connectionsKilledMidRun() throws Exception {
+        if (skipped("connectionsKilledMidRun")) {
+            return;
+        }
+        RedisCache redis = redis(100, Duration.ofMinutes(10));
+        CachingChatModel model = CachingChatModel.builder().delegate(deepSeek.chatModel())
+                .cacheStore(redis.cacheStore()).embeddingStores(redis::embeddingStore)
+                .lookupTimeout(Duration.ofSeconds(2)).writeTimeout(Duration.ofSeconds(2)).retryInterval(Duration.ofMillis(200))
+                .build();
+        assertEquals(CacheSource.LLM, source(model, "acme", "什么是大模型？"));
+        try (UnifiedJedis admin = RedisConfig.fromUrl(url).connect()) {
+            admin.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "normal", "SKIPME", "yes");
+        }
+        CacheSource last = CacheSource.LLM;
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!last.cached() && System.nanoTime() < deadline) {
+            last = source(model, "acme", "大模型是什么？"); // the first may fail open (and store its answer); none may fail
+        }
+        assertTrue(last.cached(), "served from the cache again");
+        assertTrue(redis.cacheStore().stats("acme").entries() >= 1, "the entry written before the kill is still served");
+    }
 }
