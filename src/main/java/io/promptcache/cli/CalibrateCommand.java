@@ -1,5 +1,7 @@
 package io.promptcache.cli;
 
+import io.promptcache.cli.bench.QualityBench;
+
 import io.promptcache.embedding.InProcessModel;
 import io.promptcache.quality.Calibration;
 import io.promptcache.semantic.SemanticIndex;

@@ -34,12 +34,12 @@ public final class EmbeddingOptions {
      * The embedder's vector size, without a call where it is known; asks the model otherwise, and says
      * what to pass when that model cannot answer.
      */
-    int dimension(EmbeddingModel model) {
+    public int dimension(EmbeddingModel model) {
         return EmbeddingModels.dimension(model, dimension, "--embedding-dimension N");
     }
 
     /** Names the embedder, for caches of its results. */
-    String describe() {
+    public String describe() {
         return embedder + "|" + (ollamaUrl == null ? "" : ollamaUrl) + "|" + ollamaModel;
     }
 
@@ -47,10 +47,10 @@ public final class EmbeddingOptions {
      * How the labelled pairs are run with the chosen embedder (routed for the in-process default), and the
      * name its features are cached under: the model when it is in process, else the options.
      */
-    record Features(FeatureExtractor extractor, String id) {
+    public record Features(FeatureExtractor extractor, String id) {
     }
 
-    Features features(Map<String, String> env) {
+    public Features features(Map<String, String> env) {
         EmbeddingModel model = create(env);
         if (model == null) {
             return new Features(FeatureExtractor.routed(), "inprocess-routed");
@@ -65,7 +65,7 @@ public final class EmbeddingOptions {
      * The one model every question is embedded with, or null for the in-process default, which embeds
      * each question with bge-small-en or bge-small-zh by its script (see {@code QuestionScript}).
      */
-    EmbeddingModel create(Map<String, String> env) {
+    public EmbeddingModel create(Map<String, String> env) {
         String url = ollamaUrl != null ? ollamaUrl : env.get("OLLAMA_BASE_URL");
         return switch (embedder) {
             case "inprocess" -> routedDefault();

@@ -1,5 +1,7 @@
 package io.promptcache.cli;
 
+import io.promptcache.cli.bench.BenchCommand;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -28,11 +28,19 @@ public final class StoreOptions {
             description = "Redis key prefix (default: ${DEFAULT-VALUE}).")
     String keyPrefix;
 
-    boolean redis() {
+    public int maxEntries() {
+        return maxEntries;
+    }
+
+    public String keyPrefix() {
+        return keyPrefix;
+    }
+
+    public boolean redis() {
         return !"memory".equalsIgnoreCase(store);
     }
 
-    RedisConfig redisConfig() {
+    public RedisConfig redisConfig() {
         return RedisConfig.builder().url(store).keyPrefix(keyPrefix).build();
     }
 
@@ -42,7 +50,7 @@ public final class StoreOptions {
      * @param dimension the vector size of the one embedding model, or null for the in-process default
      *                  (a vector space per model)
      */
-    RedisCache openRedis(Integer dimension) {
+    public RedisCache openRedis(Integer dimension) {
         if (!redis()) {
             return null;
         }
@@ -51,7 +59,7 @@ public final class StoreOptions {
     }
 
     /** @param embedder the one embedding model, or null for the in-process default */
-    void apply(CachingModelBuilder<?> builder, RedisCache redis, EmbeddingModel embedder) {
+    public void apply(CachingModelBuilder<?> builder, RedisCache redis, EmbeddingModel embedder) {
         builder.ttl(ttl);
         if (embedder != null) {
             builder.embeddingModel(embedder);

@@ -33,7 +33,7 @@ import java.util.concurrent.CompletableFuture;
  * JVM runs every method interpreted at first; without this the demo's first hits would measure the
  * JIT, not the cache. Nothing here reaches the real model or the user's cache.
  */
-final class WarmUp {
+public final class WarmUp {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WarmUp.class);
 
@@ -49,7 +49,7 @@ final class WarmUp {
      * Warms up what can be warmed. Never fails: an embedder that does not answer is left out (the
      * caching model itself warns about it once), and anything else that goes wrong only costs the JIT.
      */
-    static void run(EmbeddingModel embedder, boolean stream) {
+    public static void run(EmbeddingModel embedder, boolean stream) {
         List<EmbeddingModel> models = embedders(embedder);
         boolean semantic = true;
         try {

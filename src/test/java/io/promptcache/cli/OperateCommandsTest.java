@@ -70,16 +70,12 @@ class OperateCommandsTest {
     }
 
     static Run runRaw(Object command, String... args) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int code = new CommandLine(command).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            new PrintStream(bytes, true, StandardCharsets.UTF_8).println("error: " + e.getMessage());
-            return e instanceof IllegalArgumentException ? 2 : 1;
-        }).execute(args);
-        return new Run(code, bytes.toString(StandardCharsets.UTF_8));
+        io.promptcache.testing.Commands.Run run = io.promptcache.testing.Commands.run(command, args);
+        return new Run(run.code(), run.out());
     }
 
     static PrintStream to(ByteArrayOutputStream bytes) {
-        return new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        return io.promptcache.testing.Commands.to(bytes);
     }
 
     List<String> chat(Path dir, String script) throws Exception {

@@ -1,4 +1,6 @@
-package io.promptcache.cli;
+package io.promptcache.cli.bench;
+
+import io.promptcache.cli.WarmUp;
 
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;

@@ -1,4 +1,4 @@
-package io.promptcache.cli;
+package io.promptcache.cli.bench;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,4 +1,6 @@
-package io.promptcache.cli;
+package io.promptcache.cli.bench;
+
+import io.promptcache.cli.EmbeddingOptions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptcache.quality.Calibration;
@@ -131,7 +133,7 @@ public final class QualityBench implements Callable<Integer> {
         return Math.round(d * 10000) / 10000.0;
     }
 
-    static Map<String, List<PairFeatures>> load(List<Path> files, EmbeddingOptions embedding, boolean useCache)
+    public static Map<String, List<PairFeatures>> load(List<Path> files, EmbeddingOptions embedding, boolean useCache)
             throws java.io.IOException {
         EmbeddingOptions.Features features = embedding.features(System.getenv());
         Map<String, List<PairFeatures>> all = new LinkedHashMap<>();

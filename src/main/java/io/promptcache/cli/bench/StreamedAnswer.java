@@ -1,4 +1,4 @@
-package io.promptcache.cli;
+package io.promptcache.cli.bench;
 
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.PartialResponse;

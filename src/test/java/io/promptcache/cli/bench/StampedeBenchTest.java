@@ -1,7 +1,8 @@
-package io.promptcache.cli;
+package io.promptcache.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptcache.testing.Commands;
 import io.promptcache.testing.TestRedis;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.UnifiedJedis;
@@ -19,7 +20,7 @@ class StampedeBenchTest {
     @Test
     void burstsMakeOneModelCallEachOnEveryStoreAndLeaveNothingBehind() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        OperateCommandsTest.Run run = OperateCommandsTest.runRaw(new StampedeBench(OperateCommandsTest.to(bytes)),
+        Commands.Run run = Commands.run(new StampedeBench(Commands.to(bytes)),
                 "--store", "memory," + TestRedis.url(), "--threads", "12", "--rounds", "4", "--json");
         assertEquals(0, run.code(), run.out());
         JsonNode result = new ObjectMapper().readTree(bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
@@ -41,7 +42,7 @@ class StampedeBenchTest {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             List<String> all = new java.util.ArrayList<>(List.of("--store", TestRedis.url()));
             all.addAll(args);
-            OperateCommandsTest.Run run = OperateCommandsTest.runRaw(new StampedeBench(OperateCommandsTest.to(bytes)),
+            Commands.Run run = Commands.run(new StampedeBench(Commands.to(bytes)),
                     all.toArray(String[]::new));
             assertEquals(2, run.code(), args + ": " + run.out());
             assertTrue(run.out().contains("--"), "the message names the option: " + run.out());

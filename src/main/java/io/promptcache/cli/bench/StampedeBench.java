@@ -1,4 +1,6 @@
-package io.promptcache.cli;
+package io.promptcache.cli.bench;
+
+import io.promptcache.cli.WarmUp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.data.message.SystemMessage;

@@ -1,4 +1,4 @@
-package io.promptcache.cli;
+package io.promptcache.cli.bench;
 
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;

@@ -1,4 +1,4 @@
-package io.promptcache.cli;
+package io.promptcache.cli.bench;
 
 import java.util.ArrayList;
 import java.util.Collections;

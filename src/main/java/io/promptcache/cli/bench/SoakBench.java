@@ -1,4 +1,8 @@
-package io.promptcache.cli;
+package io.promptcache.cli.bench;
+
+import io.promptcache.cli.EmbeddingOptions;
+import io.promptcache.cli.StoreOptions;
+import io.promptcache.cli.WarmUp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.data.message.AiMessage;
@@ -120,7 +124,7 @@ public final class SoakBench implements Callable<Integer> {
             namesStart.forEach((name, n) -> grown.merge(name, -n, Integer::sum));
             grown.values().removeIf(n -> n == 0);
             long redisKeys = redis == null ? -1 : entryKeys(redis);
-            long maxKeys = (long) tenants * storeOptions.maxEntries;
+            long maxKeys = (long) tenants * storeOptions.maxEntries();
             report(r, heapStart, heapEnd, new int[]{threadsStart, threadsEnd, jvmThreadsStart, jvmThreadsEnd}, grown,
                     redisKeys, maxKeys, model);
         }
@@ -226,7 +230,7 @@ public final class SoakBench implements Callable<Integer> {
 
     private long entryKeys(RedisCache redis) {
         long n = 0;
-        ScanParams params = new ScanParams().match(new RedisKeys(storeOptions.keyPrefix).entryPrefix() + "*").count(1000);
+        ScanParams params = new ScanParams().match(new RedisKeys(storeOptions.keyPrefix()).entryPrefix() + "*").count(1000);
         String cursor = ScanParams.SCAN_POINTER_START;
         do {
             ScanResult<String> page = redis.client().scan(cursor, params);
