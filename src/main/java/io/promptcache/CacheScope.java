@@ -52,9 +52,9 @@ public final class CacheScope implements AutoCloseable {
 
     /** Opens a scope for a tenant and a user; the user may be {@code null}. */
     public static CacheScope open(String tenant, String user) {
-        validateId("tenant", tenant);
+        checkId("tenant", tenant);
         if (user != null) {
-            validateId("user", user);
+            checkId("user", user);
         }
         CacheScope scope = new CacheScope(tenant, user, CURRENT.get());
         CURRENT.set(scope);
@@ -152,10 +152,6 @@ public final class CacheScope implements AutoCloseable {
      * @throws IllegalArgumentException naming what is wrong (a null id: {@link NullPointerException})
      */
     public static void checkId(String what, String id) {
-        validateId(what, id);
-    }
-
-    static void validateId(String what, String id) {
         Objects.requireNonNull(id, what + " id must not be null");
         if (id.isBlank()) {
             throw new IllegalArgumentException(what + " id must not be blank");

@@ -255,7 +255,7 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
 
     /** Tenant of calls made outside any {@link CacheScope}. */
     public B defaultTenant(String tenant) {
-        CacheScope.validateId("tenant", tenant);
+        CacheScope.checkId("tenant", tenant);
         this.defaultTenant = tenant;
         return self();
     }

@@ -34,6 +34,14 @@ final class EntryScanner {
         scanNode(jedis::scan, params, batches);
     }
 
+    /**
+     * SCAN for the keys matching a pattern that carries a hash tag: one slot, so on a cluster Jedis sends it to
+     * the node that holds the slot.
+     */
+    static void scanSlot(UnifiedJedis jedis, String pattern, Consumer<List<String>> batches) {
+        scanNode(jedis::scan, new ScanParams().match(pattern).count(1000), batches);
+    }
+
     private interface Scan {
         ScanResult<String> page(String cursor, ScanParams params);
     }

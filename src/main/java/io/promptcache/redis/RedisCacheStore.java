@@ -501,14 +501,14 @@ public final class RedisCacheStore implements CacheStore {
         ids.forEach(id -> entryKeys.add(keys.entry(tag, id)));
         List<String> otherKeys = new ArrayList<>(keys.tenantFixedKeys(tag));
         for (String pattern : keys.tenantKeyPatterns(tag)) {
-            scanKeys(pattern, key -> {
-                String[] entry = keys.parseEntry(key);
-                if (entry != null) {
-                    if (ids.add(entry[1])) {
+            EntryScanner.scanSlot(jedis, pattern, batch -> {
+                for (String key : batch) {
+                    String[] entry = keys.parseEntry(key);
+                    if (entry == null) {
+                        otherKeys.add(key);
+                    } else if (ids.add(entry[1])) {
                         entryKeys.add(key);
                     }
-                } else {
-                    otherKeys.add(key);
                 }
             });
         }
@@ -529,17 +529,6 @@ public final class RedisCacheStore implements CacheStore {
         }
         RedisKeys.forget(tenant);
         return removed;
-    }
-
-    /** Every key matching {@code pattern}, by SCAN (never KEYS); a pattern with a hash tag scans one slot on a cluster. */
-    private void scanKeys(String pattern, java.util.function.Consumer<String> each) {
-        String cursor = ScanParams.SCAN_POINTER_START;
-        ScanParams params = new ScanParams().match(pattern).count(1000);
-        do {
-            ScanResult<String> page = jedis.scan(cursor, params);
-            page.getResult().forEach(each);
-            cursor = page.getCursor();
-        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
     }
 
     @Override

@@ -348,11 +348,7 @@ public final class RedisEmbeddingStore implements EmbeddingStore<TextSegment>, A
      * stream has no LOCAL index to tell.
      */
     public static void announceRemoval(UnifiedJedis jedis, RedisKeys keys, String tenant, String entryId) {
-        for (RedisKeys space : keys.vectorSpaces()) {
-            if (jedis.exists(space.events())) {
-                LocalVectorSearch.publish(jedis, space, "operator", "del", SemanticIndex.embeddingId(tenant, entryId));
-            }
-        }
+        announceRemovals(jedis, keys, tenant, List.of(entryId));
     }
 
     /** {@link #announceRemoval} for many entries of a tenant: one existence check per vector space. */
