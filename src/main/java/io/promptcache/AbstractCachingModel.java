@@ -61,6 +61,11 @@ public abstract class AbstractCachingModel implements AutoCloseable {
         return !engine.embedderReady();
     }
 
+    /** The self-calibration of this model's vector spaces, or null when it is off. */
+    public io.promptcache.calibration.SelfCalibrator selfCalibrator() {
+        return engine.calibrator();
+    }
+
     /** Forgets a tenant: its entries, vectors and everything else the store keeps about it ({@link CacheStore#clearTenant}). */
     public long invalidateTenant(String tenant) {
         return engine.store().clearTenant(tenant);
@@ -78,10 +83,14 @@ public abstract class AbstractCachingModel implements AutoCloseable {
         }
     }
 
-    /** Releases what was bound to this model (its meters). Calls made afterwards still work. Idempotent. */
+    /**
+     * Releases what was bound to this model (its meters, its self-calibration thread). Calls made afterwards still
+     * work (a space that was learning stops learning). Idempotent.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            engine.close();
             for (Runnable action : closeListeners) {
                 if (closeListeners.remove(action)) {
                     action.run();

@@ -74,6 +74,8 @@ final class CacheEngine {
     private final TtlMode ttlMode;
     private final CanonicalTurns canonicalTurns;
     private final Duration maxAge;
+    /** Null unless self-calibration is on. */
+    private final io.promptcache.calibration.SelfCalibrator calibrator;
 
     CacheEngine(CachingModelBuilder<?> b) {
         this.store = b.resolveStore();
@@ -98,6 +100,7 @@ final class CacheEngine {
         this.maxAge = b.maxAge;
         this.guard = new DependencyGuard(metrics, b.retryInterval);
         this.embedderWarm = warmEmbedder();
+        this.calibrator = index == null || b.selfCalibration == null ? null : calibrator(b);
         store.addRemovalListener(new CacheStore.RemovalListener() {
             @Override
             public void onRemoval(String tenant, String id, io.promptcache.store.RemovalCause cause) {
@@ -116,6 +119,38 @@ final class CacheEngine {
                 canonicalTurns.forget(tenant);
             }
         });
+    }
+
+    private io.promptcache.calibration.SelfCalibrator calibrator(CachingModelBuilder<?> b) {
+        io.promptcache.calibration.SelfCalibration settings = b.selfCalibration;
+        if (settings.judge() == null) {
+            io.promptcache.calibration.PairJudge own = b.delegateJudge();
+            if (own == null) {
+                throw new IllegalStateException("selfCalibration needs a judge: set delegate(...) or SelfCalibration.builder().judge(...)");
+            }
+            settings = settings.withJudge(own);
+        }
+        io.promptcache.calibration.CalibrationStore shared = store.calibrationStore();
+        List<io.promptcache.calibration.SelfCalibrator.SpaceInfo> spaces = new java.util.ArrayList<>();
+        for (SemanticIndex.Space space : index.spaces()) {
+            Matching rules = matching.get(space.name());
+            spaces.add(new io.promptcache.calibration.SelfCalibrator.SpaceInfo(space.name(),
+                    io.promptcache.embedding.EmbeddingModels.name(space.model()), space::dimension,
+                    rules.knownForModel() ? rules.threshold() : null, rules.verifiers()));
+        }
+        return new io.promptcache.calibration.SelfCalibrator(settings,
+                shared != null ? shared : io.promptcache.calibration.CalibrationStore.inMemory(), spaces, clock);
+    }
+
+    /** Null unless self-calibration is on. */
+    io.promptcache.calibration.SelfCalibrator calibrator() {
+        return calibrator;
+    }
+
+    void close() {
+        if (calibrator != null) {
+            calibrator.close();
+        }
     }
 
     CacheStore store() {
@@ -301,7 +336,7 @@ final class CacheEngine {
     }
 
     /** What a candidate of one vector space must pass: its cosine threshold, then its verifiers. */
-    record Matching(double threshold, VerifierChain verifiers) {
+    record Matching(double threshold, VerifierChain verifiers, boolean knownForModel) {
     }
 
     private Lookup findSemantic(RequestFingerprint fp, CallContext ctx, SemanticProbe probe,
@@ -326,8 +361,16 @@ final class CacheEngine {
         if (!candidates.isEmpty()) {
             metrics.similarity(space, candidates.get(0).similarity());
         }
+        double threshold = rules.threshold();
+        if (calibrator != null) {
+            threshold = calibrator.threshold(space);
+            MatchCandidate best = candidates.isEmpty() ? null : candidates.get(0);
+            if (best != null && !best.entryId().equals(fp.exactKey()) && !best.candidate().equals(fp.question())) {
+                calibrator.offer(space, best); // non-blocking: judged in the background, if at all
+            }
+        }
         for (MatchCandidate candidate : candidates) {
-            if (candidate.similarity() < rules.threshold()) {
+            if (candidate.similarity() < threshold) {
                 break; // most similar first
             }
             probe.phase.set(CacheDependency.CACHE);
@@ -499,6 +542,13 @@ final class CacheEngine {
         }
         store.remove(outcome.tenant(), outcome.entryId());
         metrics.wrongReported();
+        if (calibrator != null && outcome.source() == CacheSource.SEMANTIC && outcome.similarity() != null
+                && outcome.question() != null) {
+            String space = index.spaceOf(outcome.question());
+            if (space != null) {
+                calibrator.reportWrong(space, outcome.similarity());
+            }
+        }
     }
 
     /** Answers waiting for their vector (stored while the embedder or the vector store was down). */

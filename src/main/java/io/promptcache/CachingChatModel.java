@@ -151,6 +151,11 @@ public final class CachingChatModel extends AbstractCachingModel implements Chat
             return this;
         }
 
+        @Override
+        io.promptcache.calibration.PairJudge delegateJudge() {
+            return delegate == null ? null : io.promptcache.calibration.PairJudge.chatModel(delegate);
+        }
+
         public CachingChatModel build() {
             if (delegate == null) {
                 throw new IllegalStateException("delegate must be set: the ChatModel to call on a cache miss");

@@ -78,6 +78,7 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
     PrefixBreakDetector prefixBreakDetector = PrefixBreakDetector.defaults();
     Duration retryInterval = DEFAULT_RETRY_INTERVAL;
     FreshnessPolicy freshness = FreshnessPolicy.DO_NOT_STORE;
+    io.promptcache.calibration.SelfCalibration selfCalibration;
     TtlMode ttlMode = TtlMode.FIXED;
     boolean canonicalConversations = true;
     Duration maxAge = DEFAULT_MAX_AGE;
@@ -309,6 +310,19 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
         return self();
     }
 
+    /**
+     * Lets each vector space learn its own threshold from a judge, to a wrong-share bound you set (see
+     * {@link io.promptcache.calibration.SelfCalibration}). Without a judge of its own, the judge is the model this
+     * caching model wraps, called directly. Off by default.
+     */
+    public B selfCalibration(io.promptcache.calibration.SelfCalibration calibration) {
+        this.selfCalibration = Objects.requireNonNull(calibration, "selfCalibration");
+        return self();
+    }
+
+    /** The wrapped model as a judge for self-calibration, or null when it is not set yet. */
+    abstract io.promptcache.calibration.PairJudge delegateJudge();
+
     CacheStore resolveStore() {
         if (cacheStore != null) {
             if (maxEntries != null) {
@@ -409,7 +423,9 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
             InProcessModel model = InProcessModel.ofSpace(space.name()).orElse(InProcessModel.BGE_SMALL_ZH);
             List<HitVerifier> chain = verifiers != null ? verifiers : OperatingPoint.shippedVerifiers(model);
             double threshold = similarityThreshold != null ? similarityThreshold : OperatingPoint.shipped(model).threshold();
-            out.put(space.name(), new CacheEngine.Matching(threshold, new VerifierChain(chain)));
+            // A threshold is known for the model when the user set one or the model is one we calibrated.
+            boolean known = similarityThreshold != null || space.model() instanceof BgeSmallEmbeddingModel;
+            out.put(space.name(), new CacheEngine.Matching(threshold, new VerifierChain(chain), known));
         }
         return out;
     }

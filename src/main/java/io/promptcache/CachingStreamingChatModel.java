@@ -271,6 +271,11 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
             return this;
         }
 
+        @Override
+        io.promptcache.calibration.PairJudge delegateJudge() {
+            return delegate == null ? null : io.promptcache.calibration.PairJudge.streamingChatModel(delegate);
+        }
+
         public CachingStreamingChatModel build() {
             if (delegate == null) {
                 throw new IllegalStateException("delegate must be set: the StreamingChatModel to call on a cache miss");

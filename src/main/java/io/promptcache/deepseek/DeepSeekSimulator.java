@@ -72,6 +72,7 @@ public final class DeepSeekSimulator implements AutoCloseable {
     private final Duration timeToFirstToken;
     private final double tokensPerSecond;
     private final Function<String, Fault> faults;
+    private final java.util.function.BiFunction<String, String, Boolean> judge;
     private final SimulatedPrefixCache prefixCache;
     private final List<String> requestBodies = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger completions = new AtomicInteger();
@@ -81,6 +82,7 @@ public final class DeepSeekSimulator implements AutoCloseable {
         this.timeToFirstToken = b.timeToFirstToken;
         this.tokensPerSecond = b.tokensPerSecond;
         this.faults = b.faults;
+        this.judge = b.judge;
         this.prefixCache = new SimulatedPrefixCache(b.cacheTtl, b.clock);
         AtomicInteger n = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {
@@ -211,10 +213,33 @@ public final class DeepSeekSimulator implements AutoCloseable {
                 }
             }
         }
+        String verdict = judgeVerdict(messages, question);
+        if (verdict != null) {
+            return Reply.text(question, verdict, null, request);
+        }
         String text = SimulatedAnswers.answer(question == null ? "" : question);
         return Reply.text(question, text, reasoner ? SimulatedAnswers.thinking(question == null ? "" : question) : null,
                 request);
     }
+
+    /**
+     * The answer to {@code LlmJudgeVerifier}'s question, when a judge was given and this is that question: yes or
+     * no as the judge decides, and a sentence that is no verdict when it cannot tell.
+     */
+    private String judgeVerdict(JsonNode messages, String question) {
+        if (judge == null || question == null || messages.size() != 2
+                || !io.promptcache.semantic.LlmJudgeVerifier.isJudgeInstructions(messages.get(0).path("content").asText())) {
+            return null;
+        }
+        Matcher m = JUDGE_QUESTION.matcher(question);
+        if (!m.matches()) {
+            return null;
+        }
+        Boolean same = judge.apply(m.group(1), m.group(2));
+        return same == null ? "I cannot tell." : same ? "yes" : "no";
+    }
+
+    private static final Pattern JUDGE_QUESTION = Pattern.compile("Question 1: (.*)\nQuestion 2: (.*)", Pattern.DOTALL);
 
     private static String callId(String question, String tool) {
         return "call_" + Sha256.hex(question + "|" + tool).substring(0, 24);
@@ -499,6 +524,7 @@ public final class DeepSeekSimulator implements AutoCloseable {
         private double tokensPerSecond;
         private Duration cacheTtl = Duration.ofHours(1);
         private Function<String, Fault> faults = q -> Fault.NONE;
+        private java.util.function.BiFunction<String, String, Boolean> judge;
         private Clock clock = Clock.systemUTC();
 
         /** Port to listen on; 0 (the default) picks a free one. */
@@ -548,6 +574,16 @@ public final class DeepSeekSimulator implements AutoCloseable {
         /** Chooses a fault per request from the last user message. */
         public Builder faults(Function<String, Fault> faults) {
             this.faults = Objects.requireNonNull(faults, "faults");
+            return this;
+        }
+
+        /**
+         * Answers {@code LlmJudgeVerifier}'s question (do two questions ask the same thing?) with yes or no as
+         * {@code judge} decides for (stored question, new question), and with no verdict when it returns null:
+         * the simulator stands in for a judge, for self-calibration offline.
+         */
+        public Builder judge(java.util.function.BiFunction<String, String, Boolean> judge) {
+            this.judge = Objects.requireNonNull(judge, "judge");
             return this;
         }
 

@@ -88,7 +88,7 @@ public final class PromptCacheMeters {
         Tags common = Tags.of(extraTags);
         CacheMetrics metrics = model.metrics();
         StoreSize size = new StoreSize(model.store());
-        Binding meters = new Binding(registry, List.of(metrics, model.accounting(), size));
+        Binding meters = new Binding(registry, new java.util.ArrayList<>(List.of(metrics, model.accounting(), size)));
 
         requests(meters, common, metrics, "exact", "false", s -> s.exactHits());
         requests(meters, common, metrics, "semantic", "false", s -> s.semanticHits());
@@ -163,6 +163,10 @@ public final class PromptCacheMeters {
                 .tags(common).register(registry));
         meters.keep(Gauge.builder("promptcache.store.memory", size, s -> s.read().memoryBytes()).description("Memory the store uses")
                 .baseUnit("bytes").tags(common).register(registry));
+        io.promptcache.calibration.SelfCalibrator calibrator = model.selfCalibrator();
+        if (calibrator != null) {
+            calibration(meters, common, calibrator);
+        }
         LIVE.add(meters);
         model.addCloseListener(meters::close);
         return meters;
@@ -221,6 +225,39 @@ public final class PromptCacheMeters {
                 .tag("tenant", outcome.tenant() == null ? "none" : outcome.tenant())
                 .tag("source", outcome.source().wireName())
                 .register(registry).increment();
+    }
+
+    /** Per vector space (a few fixed names); never a question or a tenant. */
+    private static void calibration(Binding meters, Tags common, io.promptcache.calibration.SelfCalibrator calibrator) {
+        meters.state.add(calibrator);
+        for (String space : calibrator.spaces()) {
+            Tags tags = common.and("space", space);
+            meters.keep(Gauge.builder("promptcache.calibration.threshold", calibrator, c -> Math.min(1.0, c.threshold(space)))
+                    .description("Cosine a semantic candidate needs now: the learnt threshold, the known one in shadow, 1 when nothing is served")
+                    .tags(tags).register(meters.registry));
+            meters.keep(Gauge.builder("promptcache.calibration.serving", calibrator, c -> c.state(space).serving() ? 1 : 0)
+                    .description("1 once the space serves at a learnt threshold, 0 in shadow").tags(tags).register(meters.registry));
+            meters.keep(Gauge.builder("promptcache.calibration.judged.pairs", calibrator, c -> c.state(space).judged())
+                    .description("Judged pairs the threshold was chosen on").tags(tags).register(meters.registry));
+            meters.keep(Gauge.builder("promptcache.calibration.wrong.share", calibrator, c -> c.state(space).bound())
+                    .description("Upper bound on the share of served semantic hits that are wrong, at the threshold")
+                    .tags(tags.and("estimate", "bound")).register(meters.registry));
+            meters.keep(Gauge.builder("promptcache.calibration.wrong.share", calibrator, c -> c.state(space).observedWrongShare())
+                    .description("Share of judged pairs judged or reported wrong").tags(tags.and("estimate", "judged"))
+                    .register(meters.registry));
+            for (String result : List.of("same", "different", "failed")) {
+                meters.keep(FunctionCounter.builder("promptcache.calibration.judge.calls", calibrator,
+                                c -> c.counts(space).judgeCalls(result)).description("Judge calls of this instance, by verdict")
+                        .tags(tags.and("result", result)).register(meters.registry));
+            }
+            meters.keep(FunctionCounter.builder("promptcache.calibration.skipped", calibrator, c -> c.counts(space).dropped())
+                    .description("Candidates not judged: the hourly judge budget was spent or the queue was full")
+                    .tags(tags.and("reason", "budget")).register(meters.registry));
+            meters.keep(FunctionCounter.builder("promptcache.calibration.skipped", calibrator,
+                            c -> c.counts(space).rejectedByVerifiers())
+                    .description("Candidates not judged: the verifiers reject them, so they are never served")
+                    .tags(tags.and("reason", "verifiers")).register(meters.registry));
+        }
     }
 
     private static void requests(Binding meters, Tags common, CacheMetrics metrics, String source, String shared,

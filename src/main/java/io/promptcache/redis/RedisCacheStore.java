@@ -199,9 +199,11 @@ public final class RedisCacheStore implements CacheStore {
     private final boolean ownsClient;
     private final List<RemovalListener> listeners = new CopyOnWriteArrayList<>();
     private final HitRecorder hits;
+    private final RedisCalibrationStore calibration;
 
     private RedisCacheStore(Builder b) {
         this.jedis = b.jedis;
+        this.calibration = new RedisCalibrationStore(b.jedis, new RedisKeys(b.keyPrefix));
         this.keys = new RedisKeys(b.keyPrefix);
         this.maxEntriesPerTenant = b.maxEntriesPerTenant;
         this.clock = b.clock;
@@ -234,6 +236,11 @@ public final class RedisCacheStore implements CacheStore {
 
     public RedisKeys keys() {
         return keys;
+    }
+
+    @Override
+    public RedisCalibrationStore calibrationStore() {
+        return calibration;
     }
 
     public UnifiedJedis client() {

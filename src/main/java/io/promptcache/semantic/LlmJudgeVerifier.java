@@ -51,17 +51,39 @@ public final class LlmJudgeVerifier implements HitVerifier {
         if (decided != null) {
             return decided;
         }
-        ChatRequest request = ChatRequest.builder()
-                .messages(SystemMessage.from(INSTRUCTIONS),
-                        UserMessage.from("Question 1: " + c.candidate() + "\nQuestion 2: " + c.query()))
-                .temperature(0.0)
-                .maxOutputTokens(3)
-                .build();
+        ChatRequest request = judgeRequest(c.candidate(), c.query());
         ChatResponse response = Budgeted.call(() -> judge.chat(request), budget);
         if (response == null || response.aiMessage() == null || response.aiMessage().text() == null) {
             return Verdict.reject(NAME, "no verdict within " + budget.toMillis() + " ms");
         }
         return saysYes(response.aiMessage().text()) ? Verdict.accept(NAME) : Verdict.reject(NAME, "judged different");
+    }
+
+    /** Whether a system message is this judge's instructions (the simulator answers them as a judge). */
+    public static boolean isJudgeInstructions(String text) {
+        return INSTRUCTIONS.equals(text);
+    }
+
+    /** The judge's question about two questions: the stored one first. */
+    public static ChatRequest judgeRequest(String storedQuestion, String newQuestion) {
+        return ChatRequest.builder()
+                .messages(SystemMessage.from(INSTRUCTIONS),
+                        UserMessage.from("Question 1: " + storedQuestion + "\nQuestion 2: " + newQuestion))
+                .temperature(0.0)
+                .maxOutputTokens(3)
+                .build();
+    }
+
+    /** TRUE for a yes, FALSE for a no, null for anything else (no verdict). */
+    public static Boolean verdictOf(String text) {
+        if (text == null) {
+            return null;
+        }
+        if (saysYes(text)) {
+            return Boolean.TRUE;
+        }
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        return t.startsWith("no") || t.startsWith("否") || t.startsWith("不") ? Boolean.FALSE : null;
     }
 
     static boolean saysYes(String text) {

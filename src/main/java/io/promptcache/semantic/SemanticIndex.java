@@ -70,6 +70,11 @@ public final class SemanticIndex {
             return store;
         }
 
+        /** The vector size this space holds, or -1 until the store says or the first vector is embedded. */
+        public int dimension() {
+            return dimension;
+        }
+
         /** Names the embedder for logs: its own description when it has one, else its class. */
         String describe() {
             String own = model.toString();

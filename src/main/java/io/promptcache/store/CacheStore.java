@@ -123,6 +123,15 @@ public interface CacheStore extends AutoCloseable {
     /** Up to {@code limit} reported near misses of a tenant. */
     List<NearMiss> nearMisses(String tenant, int limit);
 
+    /**
+     * Where self-calibration keeps each vector space's judged pairs and threshold, shared by every model (and,
+     * for a shared store such as Redis, every instance) built on this store. Null: this store keeps none, and
+     * each caching model keeps its own in its JVM.
+     */
+    default io.promptcache.calibration.CalibrationStore calibrationStore() {
+        return null;
+    }
+
     /** Registers a listener told of every entry that leaves the store. */
     void addRemovalListener(RemovalListener listener);
 

@@ -26,6 +26,7 @@ public final class InMemoryCacheStore implements CacheStore {
     private final Clock clock;
     private final Map<String, TenantEntries> tenants = new ConcurrentHashMap<>();
     private final List<RemovalListener> listeners = new CopyOnWriteArrayList<>();
+    private final io.promptcache.calibration.CalibrationStore calibration = io.promptcache.calibration.CalibrationStore.inMemory();
     private final Map<String, Map<String, NearMiss>> nearMisses = new ConcurrentHashMap<>();
     private final Map<String, Map<String, CanonicalTurn>> turns = new ConcurrentHashMap<>();
 
@@ -388,5 +389,10 @@ public final class InMemoryCacheStore implements CacheStore {
         public InMemoryCacheStore build() {
             return new InMemoryCacheStore(this);
         }
+    }
+
+    @Override
+    public io.promptcache.calibration.CalibrationStore calibrationStore() {
+        return calibration;
     }
 }

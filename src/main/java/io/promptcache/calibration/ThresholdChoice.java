@@ -1,0 +1,84 @@
+package io.promptcache.calibration;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The lowest cosine threshold whose served hits are, with the bound's confidence, wrong at most
+ * {@code maxWrongShare} of the time, chosen from judged pairs.
+ *
+ * <p>Only pairs the verifier chain accepted count: the chain stays in front of every served hit, so a pair it
+ * rejects is never served whatever the threshold. Thresholds are tried from the top down (the highest
+ * judged cosine first), a candidate threshold being each distinct judged cosine.
+ *
+ * @param threshold the chosen threshold, or NaN when no threshold is within the bound
+ * @param judged    judged pairs at or above it that the chain accepted
+ * @param wrong     of those, the ones judged or reported wrong
+ * @param bound     the bound on the wrong share at the threshold (1 when none)
+ */
+public record ThresholdChoice(double threshold, int judged, int wrong, double bound) {
+
+    public static final ThresholdChoice NONE = new ThresholdChoice(Double.NaN, 0, 0, 1);
+
+    public boolean found() {
+        return !Double.isNaN(threshold);
+    }
+
+    /**
+     * @param minJudged judged pairs a threshold needs above it before it is considered at all
+     */
+    public static ThresholdChoice choose(List<JudgedPair> pairs, double maxWrongShare, WrongShareBound bound,
+                                         int minJudged) {
+        List<JudgedPair> eligible = new ArrayList<>();
+        for (JudgedPair p : pairs) {
+            if (p.verifiersPassed()) {
+                eligible.add(p);
+            }
+        }
+        eligible.sort(Comparator.comparingDouble(JudgedPair::cosine).reversed());
+        ThresholdChoice best = NONE;
+        int judged = 0;
+        int judgedWrong = 0;
+        int reported = 0;
+        for (int i = 0; i < eligible.size(); i++) {
+            JudgedPair p = eligible.get(i);
+            if (p.reported()) {
+                reported++;
+            } else {
+                judged++;
+                judgedWrong += p.same() ? 0 : 1;
+            }
+            if (i + 1 < eligible.size() && eligible.get(i + 1).cosine() == p.cosine()) {
+                continue; // a threshold takes every pair of its cosine
+            }
+            if (judged + reported < minJudged) {
+                continue;
+            }
+            double b = bound.upper(judged, judgedWrong, reported);
+            if (b <= maxWrongShare) {
+                best = new ThresholdChoice(p.cosine(), judged + reported, judgedWrong + reported, b);
+            }
+        }
+        return best;
+    }
+
+    /** The bound at a given threshold. */
+    public static ThresholdChoice at(double threshold, List<JudgedPair> pairs, WrongShareBound bound) {
+        int judged = 0;
+        int judgedWrong = 0;
+        int reported = 0;
+        for (JudgedPair p : pairs) {
+            if (!p.verifiersPassed() || p.cosine() < threshold) {
+                continue;
+            }
+            if (p.reported()) {
+                reported++;
+            } else {
+                judged++;
+                judgedWrong += p.same() ? 0 : 1;
+            }
+        }
+        return new ThresholdChoice(threshold, judged + reported, judgedWrong + reported, bound.upper(judged, judgedWrong, reported));
+    }
+}

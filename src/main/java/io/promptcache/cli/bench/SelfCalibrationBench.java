@@ -1,0 +1,355 @@
+package io.promptcache.cli.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptcache.calibration.CalibrationState;
+import io.promptcache.calibration.Calibrator;
+import io.promptcache.calibration.JudgedPair;
+import io.promptcache.calibration.SelfCalibration;
+import io.promptcache.cli.EmbeddingOptions;
+import io.promptcache.quality.OperatingPoint;
+import io.promptcache.quality.PairFeatures;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code promptcache bench self-calibration}: how well self-calibration learns a threshold from a judge, offline.
+ *
+ * <p>Per seed, the labelled pairs are shuffled and split into a stream and a holdout (or read from
+ * {@code --stream} and {@code --holdout}). The stream's pairs arrive in order; each one whose cosine passes the
+ * space's floor and whose verifier chain accepts it is judged by an oracle from its label, flipped at
+ * {@code --judge-noise}, until {@code --judged} verdicts are in. The calibration the cache runs
+ * ({@link Calibrator}) then chooses the threshold, which is applied to the holdout. The holdout also gives the
+ * hindsight oracle: the single threshold, over the same verifier chain, that serves most within the bound there.
+ */
+@Command(name = "self-calibration", mixinStandardHelpOptions = true,
+        description = "Learn a threshold from a simulated judge on a stream of labelled pairs, apply it to a holdout.")
+public final class SelfCalibrationBench implements Callable<Integer> {
+
+    @Option(names = "--pairs", paramLabel = "FILE", description = "Labelled pairs, split per seed into a stream and a holdout half.")
+    Path pairs;
+
+    @Option(names = "--stream", paramLabel = "FILE", description = "Pairs the judge sees (with --holdout instead of --pairs).")
+    Path stream;
+
+    @Option(names = "--holdout", paramLabel = "FILE", description = "Pairs the learnt threshold is measured on.")
+    Path holdout;
+
+    @Option(names = "--max-wrong-share", defaultValue = "0.05", description = "δ, the bound on wrong served hits (default: ${DEFAULT-VALUE}).")
+    double maxWrongShare;
+
+    @Option(names = "--judge-noise", defaultValue = "0.05",
+            description = "Share of the judge's verdicts flipped, also given to the calibration as its judge's error rate (default: ${DEFAULT-VALUE}).")
+    double judgeNoise;
+
+    @Option(names = "--judged", defaultValue = "2000", description = "Judge verdicts the stream may use (default: ${DEFAULT-VALUE}).")
+    int judged;
+
+    @Option(names = "--seeds", defaultValue = "10", description = "Seeds, 1 to 1000 (default: ${DEFAULT-VALUE}).")
+    int seeds;
+
+    @Option(names = "--floor", paramLabel = "COSINE", description = "Judge only candidates at or above this cosine (default: the space's own).")
+    Double floor;
+
+    @Option(names = "--confidence", defaultValue = "0.95", description = "Confidence of the bound (default: ${DEFAULT-VALUE}).")
+    double confidence;
+
+    @Option(names = "--verifiers", defaultValue = "shipped", paramLabel = "shipped|guards|none",
+            description = "The verifier chain in front of the threshold: the space's shipped chain, its lexical and context "
+                    + "guards only, or none (plain cosine) (default: ${DEFAULT-VALUE}).")
+    String verifiers;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Option(names = "--no-cache", description = "Embed again even when features of the same file are cached.")
+    boolean noCache;
+
+    @Mixin
+    EmbeddingOptions embedding = new EmbeddingOptions();
+
+    private final PrintStream out;
+
+    public SelfCalibrationBench() {
+        this(System.out);
+    }
+
+    SelfCalibrationBench(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        SelfCalibration settings = settings();
+        CHAIN.set(chainOption());
+        boolean split = pairs != null;
+        if (split == (stream != null || holdout != null) || (!split && (stream == null || holdout == null))) {
+            throw new IllegalArgumentException("give --pairs FILE, or both --stream FILE and --holdout FILE");
+        }
+        if (seeds < 1 || seeds > 1000) {
+            throw new IllegalArgumentException("--seeds must be from 1 to 1000, was " + seeds);
+        }
+        if (judged < 1) {
+            throw new IllegalArgumentException("--judged must be at least 1, was " + judged);
+        }
+        List<PairFeatures> all = split ? only(pairs) : null;
+        List<PairFeatures> streamFile = split ? null : only(stream);
+        List<PairFeatures> holdoutFile = split ? null : only(holdout);
+
+        List<Map<String, Object>> perSeed = new ArrayList<>();
+        List<Double> served = new ArrayList<>();
+        List<Double> oracle = new ArrayList<>();
+        List<Double> shippedServed = new ArrayList<>();
+        List<Double> shippedWrong = new ArrayList<>();
+        int within = 0;
+        for (int seed = 1; seed <= seeds; seed++) {
+            Random shuffle = new Random(seed);
+            List<PairFeatures> s;
+            List<PairFeatures> h;
+            if (split) {
+                List<PairFeatures> copy = new ArrayList<>(all);
+                Collections.shuffle(copy, shuffle);
+                s = copy.subList(0, copy.size() / 2);
+                h = copy.subList(copy.size() / 2, copy.size());
+            } else {
+                s = new ArrayList<>(streamFile);
+                Collections.shuffle(s, shuffle);
+                h = holdoutFile;
+            }
+            Run run = calibrate(s, settings, new Random(1_000_003L * seed + 17));
+            Outcome learnt = Outcome.of(h, run.thresholds);
+            Outcome best = oracle(h, maxWrongShare);
+            Outcome shipped = Outcome.of(h, spacesOf(h, space -> OperatingPoint.shipped(space).threshold()));
+            boolean ok = learnt.wrongShare() <= maxWrongShare;
+            within += ok ? 1 : 0;
+            served.add(learnt.servedShare());
+            oracle.add(best.servedShare());
+            shippedServed.add(shipped.servedShare());
+            shippedWrong.add(shipped.wrongShare());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("seed", seed);
+            row.put("judgedPairs", run.judged);
+            row.put("judgeCallsSaved", run.skippedByVerifiers);
+            row.put("threshold", run.thresholds.isEmpty() ? null : thresholds(run.thresholds));
+            row.put("holdoutWrongShare", round(learnt.wrongShare()));
+            row.put("holdoutServed", round(learnt.servedShare()));
+            row.put("withinBound", ok);
+            row.put("oracleThreshold", thresholds(best.thresholds));
+            row.put("oracleServed", round(best.servedShare()));
+            perSeed.add(row);
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("file", split ? pairs.toString() : stream + " -> " + holdout);
+        summary.put("maxWrongShare", maxWrongShare);
+        summary.put("judgeNoise", judgeNoise);
+        summary.put("judged", judged);
+        summary.put("confidence", confidence);
+        summary.put("seeds", seeds);
+        summary.put("seedsWithinBound", within);
+        summary.put("medianServed", round(median(served)));
+        summary.put("oracleStaticServed", round(median(oracle)));
+        summary.put("servedToOracle", median(oracle) == 0 ? null : round(median(served) / median(oracle)));
+        summary.put("shippedServed", round(median(shippedServed)));
+        summary.put("shippedWrongShare", round(median(shippedWrong)));
+        summary.put("perSeed", perSeed);
+        if (json) {
+            out.println(new ObjectMapper().writeValueAsString(summary));
+        } else {
+            print(summary, perSeed);
+        }
+        return 0;
+    }
+
+    private SelfCalibration settings() {
+        SelfCalibration.Builder b = SelfCalibration.builder().maxWrongShare(maxWrongShare).judgeNoise(judgeNoise)
+                .confidence(confidence).maxPairs(Math.max(judged, SelfCalibration.DEFAULT_MIN_JUDGED))
+                .minJudged(Math.min(SelfCalibration.DEFAULT_MIN_JUDGED, judged));
+        if (floor != null) {
+            b.floor(floor);
+        }
+        return b.build();
+    }
+
+    private List<PairFeatures> only(Path file) throws java.io.IOException {
+        return QualityBench.load(List.of(file), embedding, !noCache).values().iterator().next();
+    }
+
+    /** What the stream taught: the threshold of each space that serves, and how many verdicts it took. */
+    private record Run(Map<String, Double> thresholds, int judged, int skippedByVerifiers) {
+    }
+
+    /**
+     * The stream, in order, as the cache sees it in shadow: a best candidate at or above the floor is first run
+     * through the verifier chain (a pair the chain rejects is never served, so it costs no judge call), then judged.
+     */
+    private Run calibrate(List<PairFeatures> stream, SelfCalibration settings, Random noise) {
+        Map<String, List<JudgedPair>> bySpace = new TreeMap<>();
+        int verdicts = 0;
+        int skipped = 0;
+        for (PairFeatures f : stream) {
+            if (verdicts >= judged) {
+                break;
+            }
+            if (!f.matchable() || f.cosine() < settings.floor(f.space())) {
+                continue;
+            }
+            if (!chain(f.space()).serves(f)) {
+                skipped++;
+                continue;
+            }
+            boolean verdict = noise.nextDouble() < judgeNoise ? !f.same() : f.same();
+            bySpace.computeIfAbsent(f.space(), k -> new ArrayList<>()).add(JudgedPair.judged(f.cosine(), true, verdict));
+            verdicts++;
+        }
+        Map<String, Double> thresholds = new TreeMap<>();
+        for (Map.Entry<String, List<JudgedPair>> e : bySpace.entrySet()) {
+            CalibrationState state = Calibrator.decide(CalibrationState.shadow(e.getKey(), -1), e.getValue(), settings,
+                    e.getValue().size(), 0);
+            if (state.serving()) {
+                thresholds.put(e.getKey(), state.threshold());
+            }
+        }
+        return new Run(thresholds, verdicts, skipped);
+    }
+
+    /** The space's verifier chain, with no threshold of its own: the shipped chain of its model. */
+    private static OperatingPoint chain(String space) {
+        return CHAIN.get().apply(space);
+    }
+
+    /** The chain of this run (one bench per thread). */
+    private static final ThreadLocal<java.util.function.Function<String, OperatingPoint>> CHAIN =
+            ThreadLocal.withInitial(() -> space -> OperatingPoint.shipped(space).withThreshold(-1));
+
+    private java.util.function.Function<String, OperatingPoint> chainOption() {
+        return switch (verifiers) {
+            case "shipped" -> space -> OperatingPoint.shipped(space).withThreshold(-1);
+            case "guards" -> space -> new OperatingPoint(-1, true, true, 0, 1.01);
+            case "none" -> space -> OperatingPoint.plainCosine(-1);
+            default -> throw new IllegalArgumentException("--verifiers must be shipped, guards or none, was " + verifiers);
+        };
+    }
+
+    /** What a threshold per space serves on the holdout (a space with none serves nothing). */
+    record Outcome(Map<String, Double> thresholds, int paraphrases, int servedRight, int servedWrong) {
+        static Outcome of(List<PairFeatures> holdout, Map<String, Double> thresholds) {
+            int para = 0;
+            int right = 0;
+            int wrong = 0;
+            for (PairFeatures f : holdout) {
+                para += f.same() ? 1 : 0;
+                Double t = f.matchable() ? thresholds.get(f.space()) : null;
+                if (t != null && f.cosine() >= t && chain(f.space()).serves(f)) {
+                    if (f.same()) {
+                        right++;
+                    } else {
+                        wrong++;
+                    }
+                }
+            }
+            return new Outcome(thresholds, para, right, wrong);
+        }
+
+        /** Paraphrases served, as a share of the holdout's paraphrases. */
+        double servedShare() {
+            return paraphrases == 0 ? 0 : (double) servedRight / paraphrases;
+        }
+
+        /** Wrong answers as a share of served hits; 0 when nothing is served. */
+        double wrongShare() {
+            int n = servedRight + servedWrong;
+            return n == 0 ? 0 : (double) servedWrong / n;
+        }
+    }
+
+    /**
+     * Hindsight: per space, the one threshold over the same chain that serves the most paraphrases of the
+     * holdout with a wrong share within the bound.
+     */
+    static Outcome oracle(List<PairFeatures> holdout, double maxWrongShare) {
+        Map<String, Double> best = new TreeMap<>();
+        Map<String, List<PairFeatures>> bySpace = new TreeMap<>();
+        for (PairFeatures f : holdout) {
+            if (f.matchable() && chain(f.space()).serves(f)) {
+                bySpace.computeIfAbsent(f.space(), k -> new ArrayList<>()).add(f);
+            }
+        }
+        for (Map.Entry<String, List<PairFeatures>> e : bySpace.entrySet()) {
+            List<PairFeatures> sorted = new ArrayList<>(e.getValue());
+            sorted.sort((a, b) -> Double.compare(b.cosine(), a.cosine()));
+            int right = 0;
+            int wrong = 0;
+            for (int i = 0; i < sorted.size(); i++) {
+                PairFeatures f = sorted.get(i);
+                if (f.same()) {
+                    right++;
+                } else {
+                    wrong++;
+                }
+                if (i + 1 < sorted.size() && sorted.get(i + 1).cosine() == f.cosine()) {
+                    continue;
+                }
+                if ((double) wrong / (right + wrong) <= maxWrongShare) {
+                    best.put(e.getKey(), f.cosine());
+                }
+            }
+        }
+        return Outcome.of(holdout, best);
+    }
+
+    private static Map<String, Double> spacesOf(List<PairFeatures> holdout, java.util.function.ToDoubleFunction<String> threshold) {
+        Map<String, Double> out = new TreeMap<>();
+        for (PairFeatures f : holdout) {
+            if (f.matchable()) {
+                out.computeIfAbsent(f.space(), threshold::applyAsDouble);
+            }
+        }
+        return out;
+    }
+
+    private static Object thresholds(Map<String, Double> t) {
+        if (t.size() == 1) {
+            return round(t.values().iterator().next());
+        }
+        Map<String, Double> out = new TreeMap<>();
+        t.forEach((k, v) -> out.put(k, round(v)));
+        return out;
+    }
+
+    private void print(Map<String, Object> summary, List<Map<String, Object>> perSeed) {
+        out.printf("%-5s %8s %10s %10s %8s %7s %10s %8s%n", "seed", "judged", "threshold", "wrong", "served", "within",
+                "oracle t", "oracle");
+        for (Map<String, Object> r : perSeed) {
+            out.printf("%-5s %8s %10s %10s %8s %7s %10s %8s%n", r.get("seed"), r.get("judgedPairs"),
+                    r.get("threshold") == null ? "none" : r.get("threshold"), r.get("holdoutWrongShare"), r.get("holdoutServed"),
+                    r.get("withinBound"), r.get("oracleThreshold"), r.get("oracleServed"));
+        }
+        out.printf("%nseeds within the bound: %s of %s; median served %s, hindsight %s (%s of it); shipped point serves %s at %s wrong%n",
+                summary.get("seedsWithinBound"), summary.get("seeds"), summary.get("medianServed"),
+                summary.get("oracleStaticServed"), summary.get("servedToOracle"), summary.get("shippedServed"),
+                summary.get("shippedWrongShare"));
+    }
+
+    static double median(List<Double> values) {
+        List<Double> v = new ArrayList<>(values);
+        Collections.sort(v);
+        int n = v.size();
+        return n == 0 ? 0 : n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+    }
+
+    private static double round(double d) {
+        return Math.round(d * 10000) / 10000.0;
+    }
+
+}
