@@ -70,6 +70,29 @@ public final class ChatCommand implements Callable<Integer> {
             description = "Simulator: output tokens per second, 0 for no delay (default: ${DEFAULT-VALUE}).")
     double simTokensPerSecond;
 
+    @Option(names = "--self-calibration",
+            description = "Each vector space learns its own threshold from a judge: the chat model itself (DeepSeek, or the "
+                    + "simulator offline). Shows its state at the end and on /calibration.")
+    boolean selfCalibration;
+
+    @Option(names = "--judge-labels", paramLabel = "FILE",
+            description = "Offline: the simulator judges pairs as the labels of this pairs file say (text_a<TAB>text_b<TAB>0|1), "
+                    + "and cannot tell for any other pair. Implies --self-calibration.")
+    Path judgeLabels;
+
+    @Option(names = "--verifiers", paramLabel = "shipped|guards", defaultValue = "shipped",
+            description = "The verifier chain of the semantic tier: each model's shipped chain, or the lexical and context "
+                    + "guards only (default: ${DEFAULT-VALUE}).")
+    String verifiers;
+
+    @Option(names = "--max-wrong-share", paramLabel = "SHARE", defaultValue = "0.05",
+            description = "Self-calibration: share of served semantic hits allowed to be wrong (default: ${DEFAULT-VALUE}).")
+    double maxWrongShare;
+
+    @Option(names = "--min-judged", paramLabel = "N", defaultValue = "100",
+            description = "Self-calibration: judged pairs a space needs before it serves at a learnt threshold (default: ${DEFAULT-VALUE}).")
+    int minJudged;
+
     @Option(names = "--metrics", description = "At the end, print the session's meters in Prometheus text format.")
     boolean metrics;
 
@@ -105,10 +128,20 @@ public final class ChatCommand implements Callable<Integer> {
         RedisCache redis = storeOptions.openRedis(embedder == null ? null : embeddingOptions.dimension(embedder));
         DeepSeekSimulator.Builder simulator = DeepSeekSimulator.builder()
                 .timeToFirstToken(Duration.ofMillis(simTtftMs)).tokensPerSecond(simTokensPerSecond);
+        if (!verifiers.equals("shipped") && !verifiers.equals("guards")) {
+            throw new IllegalArgumentException("--verifiers must be shipped or guards, was '" + verifiers + "'");
+        }
+        io.promptcache.calibration.SelfCalibration calibration = calibrationSettings(simulator);
         try (redis; DemoAgent agent = DemoAgent.start(offline, stream, env, simulator, b -> {
             storeOptions.apply(b, redis, embedder);
             if (threshold != null) {
                 b.similarityThreshold(threshold);
+            }
+            if (calibration != null) {
+                b.selfCalibration(calibration);
+            }
+            if (verifiers.equals("guards")) {
+                b.verifiers(io.promptcache.semantic.LexicalGuard.defaults(), new io.promptcache.semantic.ContextDependenceGuard());
             }
         })) {
             registry = metrics ? prometheus(agent) : null;
@@ -123,11 +156,65 @@ public final class ChatCommand implements Callable<Integer> {
                 run(agent, in, script == null && !json);
             }
             printSummary(agent.accounting(), json ? System.err : out);
+            printCalibration(agent, json ? System.err : out);
             if (registry != null) {
                 (json ? System.err : out).print(registry.scrape());
             }
         }
         return failedTurns == 0 ? 0 : MODEL_FAILED;
+    }
+
+    /** Self-calibration's settings (options checked before anything starts), with the labels judge offline. */
+    private io.promptcache.calibration.SelfCalibration calibrationSettings(DeepSeekSimulator.Builder simulator) throws IOException {
+        if (!selfCalibration && judgeLabels == null) {
+            return null;
+        }
+        io.promptcache.calibration.SelfCalibration.Builder b;
+        try {
+            b = io.promptcache.calibration.SelfCalibration.builder().maxWrongShare(maxWrongShare).minJudged(minJudged)
+                    .maxPairs(Math.max(minJudged, io.promptcache.calibration.SelfCalibration.DEFAULT_MAX_PAIRS));
+        } catch (IllegalArgumentException bad) {
+            throw new IllegalArgumentException("--max-wrong-share/--min-judged: " + bad.getMessage(), bad);
+        }
+        if (judgeLabels != null) {
+            simulator.judge(new io.promptcache.deepseek.LabelledJudge(io.promptcache.quality.LabelledPair.read(judgeLabels)));
+        }
+        return b.build();
+    }
+
+    /** Each space's calibration once the judge has caught up: numbers only. */
+    private static void printCalibration(DemoAgent agent, PrintStream to) {
+        io.promptcache.calibration.SelfCalibrator calibrator = agent.cachingModel().selfCalibrator();
+        if (calibrator == null) {
+            return;
+        }
+        try {
+            calibrator.awaitIdle(Duration.ofMinutes(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IllegalStateException busy) {
+            to.println("   (self-calibration is still judging)");
+        }
+        for (String line : calibrationLines(calibrator)) {
+            to.println("   " + line);
+        }
+    }
+
+    static List<String> calibrationLines(io.promptcache.calibration.SelfCalibrator calibrator) {
+        List<String> lines = new java.util.ArrayList<>();
+        for (String space : calibrator.spaces()) {
+            io.promptcache.calibration.CalibrationState st = calibrator.state(space);
+            io.promptcache.calibration.SelfCalibrator.Counts c = calibrator.counts(space);
+            double t = calibrator.threshold(space);
+            lines.add(String.format(java.util.Locale.ROOT,
+                    "self-calibration %s: %s, threshold %s, %d judged pairs (%d wrong), wrong-share bound %.3f of %.3f allowed; "
+                            + "judge calls same %d, different %d, no verdict %d; not judged: %d rejected by the verifiers, %d over budget",
+                    space, st.phase().name().toLowerCase(java.util.Locale.ROOT),
+                    Double.isInfinite(t) ? "none (serves nothing)" : String.format(java.util.Locale.ROOT, "%.4f", t),
+                    st.judged(), st.judgedWrong(), st.bound(), calibrator.settings().maxWrongShare(),
+                    c.judgeCalls("same"), c.judgeCalls("different"), c.judgeCalls("failed"), c.rejectedByVerifiers(), c.dropped()));
+        }
+        return lines;
     }
 
     /** A Prometheus registry with the agent's caching model bound to it. */
@@ -167,9 +254,13 @@ public final class ChatCommand implements Callable<Integer> {
                 }
             } else if (question.startsWith("/")) {
                 Command command = Command.parse(question);
-                if (command == null) {
+                if (question.equals("/calibration")) {
+                    io.promptcache.calibration.SelfCalibrator calibrator = agent.cachingModel().selfCalibrator();
+                    printNote("calibration", calibrator == null ? "self-calibration is off (--self-calibration turns it on)"
+                            : String.join("; ", calibrationLines(calibrator)));
+                } else if (command == null) {
                     printNote("error", "unknown command '" + question.split("\\s+")[0]
-                            + "'; known: /refresh, /nocache, /nostore QUESTION, /wrong");
+                            + "'; known: /refresh, /nocache, /nostore QUESTION, /wrong, /calibration");
                 } else if (command.wrong()) {
                     reportWrong(agent);
                 } else {

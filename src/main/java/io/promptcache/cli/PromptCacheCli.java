@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "promptcache", mixinStandardHelpOptions = true, versionProvider = PromptCacheCli.Version.class,
         description = "Exact, semantic and provider-prefix caching for LangChain4j agents.",
         subcommands = {ChatCommand.class, StatsCommand.class, EntriesCommand.class, ClearCommand.class, FeedbackCommand.class,
-                BenchCommand.class, CalibrateCommand.class, SimulatorCommand.class})
+                BenchCommand.class, CalibrateCommand.class, CalibrationCommand.class, SimulatorCommand.class})
 public final class PromptCacheCli implements Runnable {
 
     public static void main(String[] args) {

@@ -73,6 +73,10 @@ public final class RedisCalibrationStore implements CalibrationStore {
 
     @Override
     public long addJudgeCalls(String space, long calls) {
+        if (calls == 0) {
+            String n = jedis.get(key(space, "calls")); // a read creates no key
+            return n == null ? 0 : Long.parseLong(n);
+        }
         return jedis.incrBy(key(space, "calls"), calls);
     }
 

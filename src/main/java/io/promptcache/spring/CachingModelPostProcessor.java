@@ -27,10 +27,13 @@ final class CachingModelPostProcessor implements BeanPostProcessor {
     private final ObjectProvider<CacheStore> store;
     private final ObjectProvider<WrappedModels> wrapped;
     private final ObjectProvider<MicrometerBinding> micrometer;
+    private final ObjectProvider<io.promptcache.calibration.PairJudge> judge;
 
     CachingModelPostProcessor(ObjectProvider<PromptCacheProperties> properties, ObjectProvider<PromptCacheBackend> backend,
                               ObjectProvider<CacheStore> store, ObjectProvider<WrappedModels> wrapped,
-                              ObjectProvider<MicrometerBinding> micrometer) {
+                              ObjectProvider<MicrometerBinding> micrometer,
+                              ObjectProvider<io.promptcache.calibration.PairJudge> judge) {
+        this.judge = judge;
         this.properties = properties;
         this.backend = backend;
         this.store = store;
@@ -88,6 +91,9 @@ final class CachingModelPostProcessor implements BeanPostProcessor {
             }
             if (props.getSemantic().getThreshold() != null) {
                 b.similarityThreshold(props.getSemantic().getThreshold());
+            }
+            if (props.getSemantic().getSelfCalibration().isEnabled()) {
+                b.selfCalibration(props.getSemantic().getSelfCalibration().toSettings(judge.getIfAvailable()));
             }
         }
         return b;

@@ -77,8 +77,9 @@ public class PromptCacheAutoConfiguration {
                                                                    ObjectProvider<PromptCacheBackend> backend,
                                                                    ObjectProvider<CacheStore> store,
                                                                    ObjectProvider<WrappedModels> wrapped,
-                                                                   ObjectProvider<MicrometerBinding> micrometer) {
-        return new CachingModelPostProcessor(properties, backend, store, wrapped, micrometer);
+                                                                   ObjectProvider<MicrometerBinding> micrometer,
+                                                                   ObjectProvider<io.promptcache.calibration.PairJudge> judge) {
+        return new CachingModelPostProcessor(properties, backend, store, wrapped, micrometer, judge);
     }
 
     /** Meters and observations, when the application has Micrometer's registries. */

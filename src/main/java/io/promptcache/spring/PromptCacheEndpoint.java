@@ -115,7 +115,36 @@ public class PromptCacheEndpoint {
         }
         m.put("dependencies", health);
         m.put("warmingUp", model.warmingUp());
+        io.promptcache.calibration.SelfCalibrator calibrator = model.selfCalibrator();
+        if (calibrator != null) {
+            Map<String, Object> spaces = new LinkedHashMap<>();
+            for (String space : calibrator.spaces()) {
+                spaces.put(space, calibration(calibrator, space));
+            }
+            m.put("selfCalibration", spaces);
+        }
         return m;
+    }
+
+    /** What one vector space serves with now: numbers and a phase, never a question. */
+    private static Map<String, Object> calibration(io.promptcache.calibration.SelfCalibrator calibrator, String space) {
+        io.promptcache.calibration.CalibrationState st = calibrator.state(space);
+        io.promptcache.calibration.SelfCalibrator.Counts counts = calibrator.counts(space);
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("phase", st.phase().name());
+        double t = calibrator.threshold(space);
+        c.put("threshold", Double.isInfinite(t) ? null : Math.round(t * 10000) / 10000.0);
+        c.put("wrongShareBound", Math.round(st.bound() * 10000) / 10000.0);
+        c.put("maxWrongShare", calibrator.settings().maxWrongShare());
+        c.put("judgedPairs", st.judged());
+        c.put("judgedWrong", st.judgedWrong());
+        c.put("judgeCalls", st.judgeCalls());
+        Map<String, Object> calls = new LinkedHashMap<>();
+        for (String result : List.of("same", "different", "failed")) {
+            calls.put(result, counts.judgeCalls(result));
+        }
+        c.put("judgeCallsHere", calls);
+        return c;
     }
 
     /**

@@ -162,6 +162,12 @@ public class PromptCacheProperties {
          */
         private Double threshold;
 
+        private final SelfCalibration selfCalibration = new SelfCalibration();
+
+        public SelfCalibration getSelfCalibration() {
+            return selfCalibration;
+        }
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -176,6 +182,180 @@ public class PromptCacheProperties {
 
         public void setThreshold(Double threshold) {
             this.threshold = threshold;
+        }
+    }
+
+    /**
+     * Self-calibration: each vector space learns its own threshold from a judge, to a bound on the share of served
+     * semantic hits that are wrong. The judge is the application's own chat model unless a {@code PairJudge} bean is
+     * defined. See docs/quality.md.
+     */
+    public static class SelfCalibration {
+        /** Whether each vector space calibrates itself. */
+        private boolean enabled;
+
+        /** The share of served semantic hits allowed to be wrong, in (0, 0.5). */
+        private double maxWrongShare = io.promptcache.calibration.SelfCalibration.DEFAULT_MAX_WRONG_SHARE;
+
+        /** The judge's own error rate, measured on labelled pairs, in [0, 0.5); 0 makes any judge error a reason for more care. */
+        private double judgeNoise;
+
+        /** Confidence of the bound, in (0.5, 1). */
+        private double confidence = io.promptcache.calibration.SelfCalibration.DEFAULT_CONFIDENCE;
+
+        /** Cosine a best candidate needs before it is judged; unset: the model's own (0.85 for the in-process models, 0.80 otherwise). */
+        private Double floor;
+
+        /** Judge calls per hour, per instance (> 0). */
+        private int judgeCallsPerHour = io.promptcache.calibration.SelfCalibration.DEFAULT_JUDGE_CALLS_PER_HOUR;
+
+        /** Judge calls in all, by every instance on the store together (> 0). */
+        private long maxJudgeCalls = io.promptcache.calibration.SelfCalibration.DEFAULT_MAX_JUDGE_CALLS;
+
+        /** Share of candidates still judged once a space serves, in (0, 1]. */
+        private double servingSample = io.promptcache.calibration.SelfCalibration.DEFAULT_SERVING_SAMPLE;
+
+        /** Judged pairs a space needs before it serves at a learnt threshold (> 0). */
+        private int minJudged = io.promptcache.calibration.SelfCalibration.DEFAULT_MIN_JUDGED;
+
+        /** Judged pairs kept per space, the newest (> 0). */
+        private int maxPairs = io.promptcache.calibration.SelfCalibration.DEFAULT_MAX_PAIRS;
+
+        /** How long one judge call may take. */
+        private Duration judgeTimeout = io.promptcache.calibration.SelfCalibration.DEFAULT_JUDGE_TIMEOUT;
+
+        /** Whether a space in shadow serves at the threshold known for its model (shipped, or promptcache.semantic.threshold). */
+        private boolean keepKnownThreshold = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public double getMaxWrongShare() {
+            return maxWrongShare;
+        }
+
+        public void setMaxWrongShare(double maxWrongShare) {
+            this.maxWrongShare = maxWrongShare;
+        }
+
+        public double getJudgeNoise() {
+            return judgeNoise;
+        }
+
+        public void setJudgeNoise(double judgeNoise) {
+            this.judgeNoise = judgeNoise;
+        }
+
+        public double getConfidence() {
+            return confidence;
+        }
+
+        public void setConfidence(double confidence) {
+            this.confidence = confidence;
+        }
+
+        public Double getFloor() {
+            return floor;
+        }
+
+        public void setFloor(Double floor) {
+            this.floor = floor;
+        }
+
+        public int getJudgeCallsPerHour() {
+            return judgeCallsPerHour;
+        }
+
+        public void setJudgeCallsPerHour(int judgeCallsPerHour) {
+            this.judgeCallsPerHour = judgeCallsPerHour;
+        }
+
+        public long getMaxJudgeCalls() {
+            return maxJudgeCalls;
+        }
+
+        public void setMaxJudgeCalls(long maxJudgeCalls) {
+            this.maxJudgeCalls = maxJudgeCalls;
+        }
+
+        public double getServingSample() {
+            return servingSample;
+        }
+
+        public void setServingSample(double servingSample) {
+            this.servingSample = servingSample;
+        }
+
+        public int getMinJudged() {
+            return minJudged;
+        }
+
+        public void setMinJudged(int minJudged) {
+            this.minJudged = minJudged;
+        }
+
+        public int getMaxPairs() {
+            return maxPairs;
+        }
+
+        public void setMaxPairs(int maxPairs) {
+            this.maxPairs = maxPairs;
+        }
+
+        public Duration getJudgeTimeout() {
+            return judgeTimeout;
+        }
+
+        public void setJudgeTimeout(Duration judgeTimeout) {
+            this.judgeTimeout = judgeTimeout;
+        }
+
+        public boolean isKeepKnownThreshold() {
+            return keepKnownThreshold;
+        }
+
+        public void setKeepKnownThreshold(boolean keepKnownThreshold) {
+            this.keepKnownThreshold = keepKnownThreshold;
+        }
+
+        /**
+         * The settings, checked: a bad value fails the application's start naming its property.
+         *
+         * @param judge a judge bean of the application, or null for the wrapped model
+         */
+        public io.promptcache.calibration.SelfCalibration toSettings(io.promptcache.calibration.PairJudge judge) {
+            io.promptcache.calibration.SelfCalibration.Builder b = io.promptcache.calibration.SelfCalibration.builder();
+            String prefix = "promptcache.semantic.self-calibration.";
+            check(prefix + "max-wrong-share", () -> b.maxWrongShare(maxWrongShare));
+            check(prefix + "judge-noise", () -> b.judgeNoise(judgeNoise));
+            check(prefix + "confidence", () -> b.confidence(confidence));
+            if (floor != null) {
+                check(prefix + "floor", () -> b.floor(floor));
+            }
+            check(prefix + "judge-calls-per-hour", () -> b.judgeCallsPerHour(judgeCallsPerHour));
+            check(prefix + "max-judge-calls", () -> b.maxJudgeCalls(maxJudgeCalls));
+            check(prefix + "serving-sample", () -> b.servingSample(servingSample));
+            check(prefix + "min-judged", () -> b.minJudged(minJudged));
+            check(prefix + "max-pairs", () -> b.maxPairs(maxPairs));
+            check(prefix + "judge-timeout", () -> b.judgeTimeout(judgeTimeout));
+            b.keepKnownThreshold(keepKnownThreshold);
+            if (judge != null) {
+                b.judge(judge);
+            }
+            return b.build();
+        }
+
+        private static void check(String property, Runnable set) {
+            try {
+                set.run();
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new IllegalArgumentException(property + ": " + e.getMessage(), e);
+            }
         }
     }
 
