@@ -83,4 +83,24 @@ class ChatCommandTest {
         // The second conversation repeats the first word for word, so both its turns are exact hits.
         assertEquals(List.of("llm", "llm", "exact", "exact"), turns.stream().map(t -> t.get("source").asText()).toList());
     }
+
+    @Test
+    void theSelfCalibrationDemoLearnsAThresholdFromTheSimulatedJudgeAndServesBelowTheShippedOne() throws Exception {
+        // The README's command: our own pairs file, the simulator judging as its labels say.
+        List<JsonNode> lines = run(Path.of("src/main/resources/quality/calibration-demo.txt"),
+                "--judge-labels", "src/main/resources/quality/calibration-demo-pairs.tsv", "--verifiers", "guards",
+                "--max-wrong-share", "0.1", "--min-judged", "30");
+        List<Integer> notes = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).has("command")) {
+                notes.add(i);
+            }
+        }
+        assertEquals(2, notes.size());
+        assertTrue(lines.get(notes.get(1)).get("message").asText().contains("zh: serving"), lines.get(notes.get(1)).toString());
+        List<JsonNode> after = lines.subList(notes.get(0) + 1, notes.get(1));
+        long below = after.stream().filter(t -> t.get("source").asText().equals("semantic")
+                && t.get("similarity").asDouble() < 0.955).count();
+        assertTrue(below >= 2, "paraphrases served below the shipped 0.955, at the learnt threshold: " + after);
+    }
 }

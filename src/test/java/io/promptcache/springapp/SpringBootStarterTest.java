@@ -278,4 +278,37 @@ class SpringBootStarterTest {
             assertEquals(200, web.read().getStatus());
         }
     }
+
+    @Test
+    void selfCalibrationIsTurnedOnWithPropertiesAndABadSettingFailsTheStartNamingIt() throws Exception {
+        try (ConfigurableApplicationContext ctx = app("promptcache.semantic.self-calibration.enabled=true",
+                "promptcache.semantic.self-calibration.max-wrong-share=0.1",
+                "promptcache.semantic.self-calibration.keep-known-threshold=false")) {
+            CachingChatModel model = (CachingChatModel) ctx.getBean(ChatModel.class);
+            assertEquals(0.1, model.selfCalibrator().settings().maxWrongShare());
+            assertEquals(Double.POSITIVE_INFINITY, model.selfCalibrator().threshold("zh"), "in shadow it serves nothing");
+            Assistant assistant = ctx.getBean(Assistant.class);
+            assertEquals(CacheSource.LLM, ask(assistant, "什么是大模型？"));
+            assertEquals(CacheSource.LLM, ask(assistant, "大模型是什么？"), "uncalibrated: no semantic hit");
+            model.selfCalibrator().awaitIdle(java.time.Duration.ofSeconds(30));
+            // The judge is the starter's own model: the simulator answered its question (not a verdict: no labels).
+            assertTrue(model.selfCalibrator().counts("zh").judgeCalls("failed") >= 1);
+            Map<?, ?> calibration = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) ctx.getBean(PromptCacheEndpoint.class).read()
+                    .get("models")).get("openAiChatModel")).get("selfCalibration");
+            assertEquals("SHADOW", ((Map<?, ?>) calibration.get("zh")).get("phase"), calibration.toString());
+            MeterRegistry meters = ctx.getBean(MeterRegistry.class);
+            assertEquals(0.0, meters.get("promptcache.calibration.serving").tags("bean", "openAiChatModel", "space", "zh")
+                    .gauge().value());
+        }
+        Exception failed = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> app("promptcache.semantic.self-calibration.enabled=true",
+                        "promptcache.semantic.self-calibration.max-wrong-share=0.7").close());
+        Throwable root = failed;
+        StringBuilder messages = new StringBuilder();
+        while (root != null) {
+            messages.append(root.getMessage()).append(" / ");
+            root = root.getCause();
+        }
+        assertTrue(messages.toString().contains("promptcache.semantic.self-calibration.max-wrong-share"), messages.toString());
+    }
 }

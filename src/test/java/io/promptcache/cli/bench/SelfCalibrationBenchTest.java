@@ -1,0 +1,63 @@
+package io.promptcache.cli.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptcache.testing.Commands;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code bench self-calibration} on our own small pairs file: the report's promises, and options it refuses. */
+class SelfCalibrationBenchTest {
+
+    static final String PAIRS = "src/main/resources/quality/calibration-demo-pairs.tsv";
+
+    @Test
+    void everySeedIsJudgedOnItsHoldoutAgainstTheHindsightOracle() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Commands.Run run = Commands.run(new SelfCalibrationBench(Commands.to(bytes)), "--pairs", PAIRS, "--no-cache",
+                "--verifiers", "guards", "--max-wrong-share", "0.2", "--judge-noise", "0", "--judged", "100", "--seeds", "4",
+                "--json");
+        assertEquals(0, run.code(), run.out());
+        JsonNode r = new ObjectMapper().readTree(bytes.toString(StandardCharsets.UTF_8));
+        assertEquals(4, r.get("seeds").asInt());
+        assertEquals(4, r.get("perSeed").size());
+        int within = 0;
+        for (JsonNode seed : r.get("perSeed")) {
+            boolean ok = seed.get("holdoutWrongShare").asDouble() <= 0.2;
+            assertEquals(ok, seed.get("withinBound").asBoolean(), seed.toString());
+            within += ok ? 1 : 0;
+            assertTrue(seed.get("judgedPairs").asInt() <= 30, "at most the stream half is judged: " + seed);
+            if (ok) {
+                assertTrue(seed.get("oracleServed").asDouble() >= seed.get("holdoutServed").asDouble(),
+                        "hindsight serves at least what any threshold within the bound serves: " + seed);
+            }
+            if (seed.get("threshold").isNull()) {
+                assertEquals(0.0, seed.get("holdoutServed").asDouble(), "no threshold serves nothing");
+            }
+        }
+        assertEquals(within, r.get("seedsWithinBound").asInt());
+        assertTrue(r.has("medianServed") && r.has("oracleStaticServed") && r.has("shippedServed") && r.has("shippedWrongShare"));
+    }
+
+    @Test
+    void impossibleOptionsExit2NamingTheSetting() {
+        for (List<String> args : List.of(List.of("--pairs", PAIRS, "--seeds", "0"),
+                List.of("--pairs", PAIRS, "--max-wrong-share", "0.6"),
+                List.of("--pairs", PAIRS, "--judge-noise", "0.5"),
+                List.of("--pairs", PAIRS, "--judged", "0"),
+                List.of("--pairs", PAIRS, "--stream", PAIRS, "--holdout", PAIRS),
+                List.of("--stream", PAIRS),
+                List.of("--pairs", PAIRS, "--verifiers", "most"))) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            Commands.Run run = Commands.run(new SelfCalibrationBench(Commands.to(bytes)), args.toArray(String[]::new));
+            assertEquals(2, run.code(), args + ": " + run.out());
+            assertEquals(0, bytes.size(), "nothing measured: " + args);
+        }
+    }
+}
