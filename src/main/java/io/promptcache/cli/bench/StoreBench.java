@@ -354,7 +354,8 @@ public final class StoreBench implements Callable<Integer> {
     }
 
     /** Entry {@code i}'s vector, made again from its seed rather than held: a million of them would be 2 GB. */
-    private static float[] vector(int i) {
+    /** The vector of entry i: independent Gaussian components, the same in every run (also the ANN comparison's data). */
+    public static float[] vector(int i) {
         return gaussian(new Random(0x5eedL * 31 + i));
     }
 
@@ -428,7 +429,7 @@ public final class StoreBench implements Callable<Integer> {
     }
 
     /** A near duplicate: cosine about 0.95 to the original. */
-    private static float[] perturbed(float[] v, Random r) {
+    public static float[] perturbed(float[] v, Random r) {
         float[] out = new float[DIM];
         for (int i = 0; i < DIM; i++) {
             out[i] = v[i] + (float) (0.3 * r.nextGaussian());
