@@ -210,6 +210,12 @@ public final class SelfCalibrator implements AutoCloseable {
         }
     }
 
+    private void refundHourlyCall() {
+        synchronized (callTimes) {
+            callTimes.pollLast();
+        }
+    }
+
     private void judge(Space s, MatchCandidate candidate) {
         Verdict chain;
         try {
@@ -219,6 +225,7 @@ public final class SelfCalibrator implements AutoCloseable {
         }
         if (chain == null || !chain.accepted()) {
             s.counts.rejectedByVerifiers.increment(); // never served whatever the threshold: no judge call spent
+            refundHourlyCall();
             return;
         }
         Boolean same = callJudge(candidate);

@@ -74,16 +74,27 @@ public final class LlmJudgeVerifier implements HitVerifier {
                 .build();
     }
 
-    /** TRUE for a yes, FALSE for a no, null for anything else (no verdict). */
+    /**
+     * TRUE for a yes, FALSE for a no, null for anything else (no verdict): the answer's first word decides, so
+     * "not sure" or "yesterday" is no verdict.
+     */
     public static Boolean verdictOf(String text) {
         if (text == null) {
             return null;
         }
-        if (saysYes(text)) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        if (t.startsWith("不是") || t.startsWith("否") || t.startsWith("不同") || t.startsWith("不一样")) {
+            return Boolean.FALSE;
+        }
+        if (t.startsWith("是") || t.startsWith("相同") || t.startsWith("一样")) {
             return Boolean.TRUE;
         }
-        String t = text.strip().toLowerCase(Locale.ROOT);
-        return t.startsWith("no") || t.startsWith("否") || t.startsWith("不") ? Boolean.FALSE : null;
+        String word = t.split("[^\\p{L}]+", 2)[0];
+        return switch (word) {
+            case "yes" -> Boolean.TRUE;
+            case "no" -> Boolean.FALSE;
+            default -> null;
+        };
     }
 
     static boolean saysYes(String text) {

@@ -109,4 +109,18 @@ class VerifierTest {
         assertTrue(LlmJudgeVerifier.saysYes("Yes."));
         assertFalse(LlmJudgeVerifier.saysYes("no"));
     }
+
+    @Test
+    void aJudgesAnswerIsAVerdictOnlyWhenItsFirstWordIsOne() {
+        assertEquals(Boolean.TRUE, LlmJudgeVerifier.verdictOf("Yes."));
+        assertEquals(Boolean.TRUE, LlmJudgeVerifier.verdictOf(" yes, they ask the same"));
+        assertEquals(Boolean.TRUE, LlmJudgeVerifier.verdictOf("是的"));
+        assertEquals(Boolean.FALSE, LlmJudgeVerifier.verdictOf("No"));
+        assertEquals(Boolean.FALSE, LlmJudgeVerifier.verdictOf("不是同一个问题"));
+        assertEquals(null, LlmJudgeVerifier.verdictOf("Not sure."));
+        assertEquals(null, LlmJudgeVerifier.verdictOf("Yesterday it would have been"));
+        assertEquals(null, LlmJudgeVerifier.verdictOf("I cannot tell."));
+        assertEquals(null, LlmJudgeVerifier.verdictOf(""));
+        assertEquals(null, LlmJudgeVerifier.verdictOf(null));
+    }
 }
