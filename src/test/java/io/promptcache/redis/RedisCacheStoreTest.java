@@ -16,6 +16,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,6 +69,26 @@ class RedisCacheStoreTest {
         assertEquals("answer e1", read.response().text());
         assertEquals("thinking", read.response().thinking());
         assertEquals(20, read.response().outputTokens());
+    }
+
+    @Test
+    void aHotEntrysAnswerIsReusedOnlyWhileItsBytesAreTheSame() {
+        RedisCacheStore store = store(100);
+        store.put(entry("acme", "e1", "什么是大模型？", null), Duration.ofMinutes(5));
+        StoredResponse first = store.hit("acme", "e1").orElseThrow().response();
+        assertSame(first, store.hit("acme", "e1").orElseThrow().response(), "the same bytes are not parsed again");
+        // Another instance refreshes the entry: the next hit reads and serves the new answer.
+        jedis.hset(keys.entry(RedisKeys.tenantTag("acme"), "e1"), "a", jedis.hget(keys.entry(RedisKeys.tenantTag("acme"), "e1"), "a")
+                .replace("answer e1", "a newer answer"));
+        assertEquals("a newer answer", store.hit("acme", "e1").orElseThrow().response().text());
+        // The same entry id of another tenant is another entry.
+        store.put(new CacheEntry("e1", "globex", "scope-globex", "什么是大模型？",
+                new StoredResponse("globex's answer", null, "STOP", 1, 1, 2, "m", "r", List.of()), null, 1000, 1000, 0, 0),
+                Duration.ofMinutes(5));
+        assertEquals("globex's answer", store.hit("globex", "e1").orElseThrow().response().text());
+        // Corrupt bytes are never served from memory.
+        jedis.hset(keys.entry(RedisKeys.tenantTag("acme"), "e1"), "a", "{not json");
+        assertTrue(store.hit("acme", "e1").isEmpty());
     }
 
     @Test
