@@ -211,4 +211,27 @@ class SelfCalibrationEndToEndTest {
         calibrator.awaitIdle(Duration.ofSeconds(60));
         assertEquals(before + 1, calibrator.state("zh").judgedWrong());
     }
+
+    @Test
+    void aStreamingModelJudgesWithItsOwnStreamAndLearnsTheSameWay() throws Exception {
+        simulatorJudging((a, b) -> true);
+        io.promptcache.CachingStreamingChatModel model = io.promptcache.CachingStreamingChatModel.builder()
+                .delegate(deepSeek.streamingChatModel()).selfCalibration(settings().build())
+                .verifiers(LexicalGuard.defaults(), new ContextDependenceGuard())
+                .lookupTimeout(Duration.ofSeconds(10)).writeTimeout(Duration.ofSeconds(10)).build();
+        closing.add(0, model);
+        for (String t : TERMS) {
+            for (String q : List.of("什么是" + t + "？", t + "是什么？")) {
+                try (CacheScope scope = CacheScope.open("acme")) {
+                    io.promptcache.testing.CollectingHandler h = new io.promptcache.testing.CollectingHandler();
+                    model.chat(ChatRequest.builder().messages(SystemMessage.from("You are helpful."), UserMessage.from(q)).build(), h);
+                    h.done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            }
+        }
+        model.selfCalibrator().awaitIdle(Duration.ofSeconds(60));
+        CalibrationState state = model.selfCalibrator().state("zh");
+        assertTrue(state.serving(), state.toString());
+        assertEquals(0, model.selfCalibrator().counts("zh").judgeCalls("failed"), "the streamed yes was read whole");
+    }
 }
