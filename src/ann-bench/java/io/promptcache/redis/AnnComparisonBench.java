@@ -27,7 +27,9 @@ import java.util.Random;
  *
  * <pre>
  * mvn -q -Pann-bench test-compile dependency:build-classpath -Dmdep.outputFile=target/ann-cp.txt -Dmdep.includeScope=test
- * java -Xmx12g -cp target/test-classes:target/classes:$(cat target/ann-cp.txt) io.promptcache.redis.AnnComparisonBench SIZE [M BEAM EF]
+ * java -Xmx12g -cp target/test-classes:target/classes:$(cat target/ann-cp.txt) io.promptcache.redis.AnnComparisonBench SIZE scan
+ * java -Xmx12g -cp … io.promptcache.redis.AnnComparisonBench SIZE jvector [M BEAM EF,EF,…]
+ * Each index is measured in a JVM of its own, so the heap it adds is not blurred by the other's garbage.
  * </pre>
  */
 public final class AnnComparisonBench {
@@ -37,36 +39,37 @@ public final class AnnComparisonBench {
     static final int WARM = 50;
 
     public static void main(String[] args) throws Exception {
-        int size = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        int m = args.length > 1 ? Integer.parseInt(args[1]) : 16;
-        int beam = args.length > 2 ? Integer.parseInt(args[2]) : 100;
-        int ef = args.length > 3 ? Integer.parseInt(args[3]) : 100;
+        int size = Integer.parseInt(args[0]);
+        String which = args[1];
+        int m = args.length > 2 ? Integer.parseInt(args[2]) : 16;
+        int beam = args.length > 3 ? Integer.parseInt(args[3]) : 100;
+        int[] efs = Arrays.stream((args.length > 4 ? args[4] : "100").split(",")).mapToInt(Integer::parseInt).toArray();
         System.out.printf(Locale.ROOT, "entries %d, dimension %d, java %s, vectorization %s%n", size, DIM,
                 System.getProperty("java.version"), VectorizationProvider.getInstance().getClass().getSimpleName());
-        float[][] data = new float[size][];
-        for (int i = 0; i < size; i++) {
-            data[i] = StoreBench.vector(i);
-        }
         Random qr = new Random(7);
         int[] targets = new int[QUERIES + WARM];
         float[][] queries = new float[QUERIES + WARM][];
         for (int q = 0; q < targets.length; q++) {
             targets[q] = qr.nextInt(size);
-            queries[q] = StoreBench.perturbed(data[targets[q]], qr);
+            queries[q] = StoreBench.perturbed(StoreBench.vector(targets[q]), qr);
         }
-        scan(data, targets, queries);
-        data = graph(data, targets, queries, m, beam, ef);
+        if (which.equals("scan")) {
+            scan(size, targets, queries);
+        } else {
+            graph(size, targets, queries, m, beam, efs);
+        }
     }
 
-    private static void scan(float[][] data, int[] targets, float[][] queries) {
+    /** Vectors are made one at a time, as a load from Redis hands them over: the heap measured is the index's. */
+    private static void scan(int size, int[] targets, float[][] queries) {
         long heap0 = heap();
         long t0 = System.nanoTime();
         LocalVectorIndex index = new LocalVectorIndex(DIM);
-        for (int i = 0; i < data.length; i++) {
-            index.add("t:e" + i, "scope", "q" + i, null, data[i]);
+        for (int i = 0; i < size; i++) {
+            index.add("t:e" + i, "scope", "q" + i, null, StoreBench.vector(i));
         }
         double build = (System.nanoTime() - t0) / 1e9;
-        long heap = Math.max(0, heap() - heap0) / data.length;
+        long heap = Math.max(0, heap() - heap0) / size;
         double[] lat = new double[QUERIES];
         int correct = 0;
         for (int q = 0; q < queries.length; q++) {
@@ -81,15 +84,14 @@ public final class AnnComparisonBench {
         report("scan (LOCAL)", build, heap, lat, correct);
     }
 
-    private static float[][] graph(float[][] data, int[] targets, float[][] queries, int m, int beam, int ef) throws Exception {
+    private static void graph(int size, int[] targets, float[][] queries, int m, int beam, int[] efs) throws Exception {
         VectorTypeSupport vts = VectorizationProvider.getInstance().getVectorTypeSupport();
         long heap0 = heap();
         long t0 = System.nanoTime();
-        List<VectorFloat<?>> vectors = new ArrayList<>(data.length);
-        for (float[] v : data) {
-            vectors.add(vts.createFloatVector(io.promptcache.semantic.VectorMath.normalize(v)));
+        List<VectorFloat<?>> vectors = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) { // the graph searches its own copy of the vectors, as the scan does
+            vectors.add(vts.createFloatVector(io.promptcache.semantic.VectorMath.normalize(StoreBench.vector(i))));
         }
-        data = null; // the graph keeps its own copy, as the scan does
         ListRandomAccessVectorValues ravv = new ListRandomAccessVectorValues(vectors, DIM);
         OnHeapGraphIndex graph;
         try (GraphIndexBuilder builder = new GraphIndexBuilder(
@@ -98,23 +100,24 @@ public final class AnnComparisonBench {
         }
         double build = (System.nanoTime() - t0) / 1e9;
         long heap = Math.max(0, heap() - heap0) / vectors.size();
-        double[] lat = new double[QUERIES];
-        int correct = 0;
         GraphSearcher searcher = new GraphSearcher(graph);
-        for (int q = 0; q < queries.length; q++) {
-            VectorFloat<?> query = vts.createFloatVector(io.promptcache.semantic.VectorMath.normalize(queries[q]));
-            long st = System.nanoTime();
-            // ef candidates kept during the walk (as HNSW's EF_RUNTIME), the best 5 returned.
-            SearchResult r = searcher.search(SearchScoreProvider.exact(query, VectorSimilarityFunction.DOT_PRODUCT, ravv), 5, ef,
-                    0f, 0f, Bits.ALL);
-            double ms = (System.nanoTime() - st) / 1e6;
-            if (q >= WARM) {
-                lat[q - WARM] = ms;
-                correct += r.getNodes().length > 0 && r.getNodes()[0].node == targets[q] ? 1 : 0;
+        for (int ef : efs) {
+            double[] lat = new double[QUERIES];
+            int correct = 0;
+            for (int q = 0; q < queries.length; q++) {
+                VectorFloat<?> query = vts.createFloatVector(io.promptcache.semantic.VectorMath.normalize(queries[q]));
+                long st = System.nanoTime();
+                // ef candidates kept during the walk (as HNSW's EF_RUNTIME), the best 5 returned.
+                SearchResult r = searcher.search(SearchScoreProvider.exact(query, VectorSimilarityFunction.DOT_PRODUCT, ravv), 5, ef,
+                        0f, 0f, Bits.ALL);
+                double ms = (System.nanoTime() - st) / 1e6;
+                if (q >= WARM) {
+                    lat[q - WARM] = ms;
+                    correct += r.getNodes().length > 0 && r.getNodes()[0].node == targets[q] ? 1 : 0;
+                }
             }
+            report(String.format(Locale.ROOT, "jvector (M %d, beam %d, ef %d)", m, beam, ef), build, heap, lat, correct);
         }
-        report(String.format(Locale.ROOT, "jvector (M %d, beam %d, ef %d)", m, beam, ef), build, heap, lat, correct);
-        return null;
     }
 
     private static void report(String name, double buildSeconds, long heapPerEntry, double[] lat, int correct) {
