@@ -1,5 +1,9 @@
 package io.promptcache;
 
+import io.promptcache.calibration.CalibrationStore;
+import io.promptcache.calibration.PairJudge;
+import io.promptcache.calibration.SelfCalibration;
+import io.promptcache.calibration.SelfCalibrator;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -75,7 +79,7 @@ final class CacheEngine {
     private final CanonicalTurns canonicalTurns;
     private final Duration maxAge;
     /** Null unless self-calibration is on. */
-    private final io.promptcache.calibration.SelfCalibrator calibrator;
+    private final SelfCalibrator calibrator;
 
     CacheEngine(CachingModelBuilder<?> b) {
         this.store = b.resolveStore();
@@ -121,29 +125,29 @@ final class CacheEngine {
         });
     }
 
-    private io.promptcache.calibration.SelfCalibrator calibrator(CachingModelBuilder<?> b) {
-        io.promptcache.calibration.SelfCalibration settings = b.selfCalibration;
+    private SelfCalibrator calibrator(CachingModelBuilder<?> b) {
+        SelfCalibration settings = b.selfCalibration;
         if (settings.judge() == null) {
-            io.promptcache.calibration.PairJudge own = b.delegateJudge();
+            PairJudge own = b.delegateJudge();
             if (own == null) {
                 throw new IllegalStateException("selfCalibration needs a judge: set delegate(...) or SelfCalibration.builder().judge(...)");
             }
             settings = settings.withJudge(own);
         }
-        io.promptcache.calibration.CalibrationStore shared = store.calibrationStore();
-        List<io.promptcache.calibration.SelfCalibrator.SpaceInfo> spaces = new java.util.ArrayList<>();
+        CalibrationStore shared = store.calibrationStore();
+        List<SelfCalibrator.SpaceInfo> spaces = new java.util.ArrayList<>();
         for (SemanticIndex.Space space : index.spaces()) {
             Matching rules = matching.get(space.name());
-            spaces.add(new io.promptcache.calibration.SelfCalibrator.SpaceInfo(space.name(),
+            spaces.add(new SelfCalibrator.SpaceInfo(space.name(),
                     io.promptcache.embedding.EmbeddingModels.name(space.model()), space::dimension,
                     rules.knownForModel() ? rules.threshold() : null, rules.verifiers()));
         }
-        return new io.promptcache.calibration.SelfCalibrator(settings,
-                shared != null ? shared : io.promptcache.calibration.CalibrationStore.inMemory(), spaces, clock);
+        return new SelfCalibrator(settings,
+                shared != null ? shared : CalibrationStore.inMemory(), spaces, clock);
     }
 
     /** Null unless self-calibration is on. */
-    io.promptcache.calibration.SelfCalibrator calibrator() {
+    SelfCalibrator calibrator() {
         return calibrator;
     }
 
