@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
  * {prefix}:events           STREAM add / delete events that keep every JVM's local vector index in sync
  * {prefix}:meta             HASH  index settings (vector dimension, embedding model)
  * {prefix}:idx              the Query Engine's index (SERVER mode)
+ * {prefix}:cal:…            self-calibration of each vector space ({@link RedisCalibrationStore}): numbers only
  * </pre>
  *
  * <p>Vector spaces: a model other than the default one keeps its vectors in field {@code v_<space>} of the
