@@ -124,11 +124,12 @@ public final class StoreBench implements Callable<Integer> {
         String tag = io.promptcache.redis.RedisKeys.tenantTag("bench");
         // Unmeasured first, both paths: a fresh JVM runs them interpreted, and redis-benchmark has no JIT to warm.
         runExact(2, entries, id -> cache.hit("bench", id).isPresent(), 2);
-        runExact(2, entries, id -> jedis.hmget(cache.keys().entry(tag, id), "a").get(0) != null, 2);
+        runExact(2, entries, id -> jedis.hmget(cache.keys().entry(tag, id).getBytes(StandardCharsets.UTF_8), READ_FIELDS).get(1) != null, 2);
+        clientCost(cache, tag, entries);
         for (int t : threads) {
             Run run = runExact(t, entries, id -> cache.hit("bench", id).isPresent(), seconds);
             // Where the time goes: the same read through the same client, with no decoding and no hit bookkeeping.
-            Run raw = runExact(t, entries, id -> jedis.hmget(cache.keys().entry(tag, id), "q", "a", "s", "tn", "c", "la", "h", "x")
+            Run raw = runExact(t, entries, id -> jedis.hmget(cache.keys().entry(tag, id).getBytes(StandardCharsets.UTF_8), READ_FIELDS)
                     .get(1) != null, seconds);
             double reference = redisBenchmarkGet(hp, t, (int) valueBytes);
             double ratio = Double.isNaN(reference) ? Double.NaN : run.perSecond / reference;
@@ -154,6 +155,51 @@ public final class StoreBench implements Callable<Integer> {
 
     private record Run(double perSecond, Stats stats) {
     }
+
+    /**
+     * Where a hit's client time goes, on one thread: microseconds and bytes allocated per hit, against the bare
+     * {@code HMGET} of the same fields (bytes from the JVM's per-thread allocation counter).
+     */
+    private void clientCost(RedisCacheStore cache, String tag, int entries) throws Exception {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        int n = 20_000;
+        double[] hit = new double[2];
+        double[] raw = new double[2];
+        for (int round = 0; round < 3; round++) { // the last round counts: the first two warm the JIT
+            long b0 = mx.getThreadAllocatedBytes(thread);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                cache.hit("bench", "e" + (i % entries));
+            }
+            long b1 = mx.getThreadAllocatedBytes(thread);
+            long t1 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                cache.client().hmget(cache.keys().entry(tag, "e" + (i % entries)).getBytes(StandardCharsets.UTF_8), READ_FIELDS);
+            }
+            long b2 = mx.getThreadAllocatedBytes(thread);
+            long t2 = System.nanoTime();
+            hit = new double[]{(t1 - t0) / 1e3 / n, (double) (b1 - b0) / n};
+            raw = new double[]{(t2 - t1) / 1e3 / n, (double) (b2 - b1) / n};
+        }
+        if (json) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("bench", "exact-client-cost");
+            row.put("threads", 1);
+            row.put("hitMicros", round(hit[0]));
+            row.put("hitBytesAllocated", Math.round(hit[1]));
+            row.put("rawHmgetMicros", round(raw[0]));
+            row.put("rawHmgetBytesAllocated", Math.round(raw[1]));
+            printJson(row);
+        } else {
+            out.printf("one thread, per hit: %.1f us and %d bytes allocated; the bare HMGET of the same fields: %.1f us, %d bytes%n",
+                    hit[0], Math.round(hit[1]), raw[0], Math.round(raw[1]));
+        }
+    }
+
+    /** The fields a hit reads, as the store reads them (bytes, so the bare read decodes nothing either). */
+    private static final byte[][] READ_FIELDS = java.util.stream.Stream.of("q", "a", "s", "tn", "c", "la", "h", "x")
+            .map(f -> f.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
 
     private Run runExact(int threadCount, int entries, java.util.function.Predicate<String> read, double runSeconds)
             throws Exception {
