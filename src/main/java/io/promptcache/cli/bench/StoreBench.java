@@ -370,6 +370,12 @@ public final class StoreBench implements Callable<Integer> {
         }
     }
 
+    /**
+     * Long enough to outlive any run (a 1M SERVER index builds for about an hour on a small machine; with a one-hour
+     * TTL the entries expired under it); the bench removes what it wrote when it ends.
+     */
+    static final Duration ENTRY_TTL = Duration.ofDays(2);
+
     /** Writes entries {@code from} to {@code to} with their vectors, on four threads. */
     private static void load(RedisCacheStore cache, String scope, int from, int to) throws Exception {
         if (from >= to) {
@@ -386,7 +392,7 @@ public final class StoreBench implements Callable<Integer> {
                     for (int i = lo; i < hi; i++) {
                         cache.put(new CacheEntry("e" + i, "bench", scope, "问题 " + i,
                                 new StoredResponse("答案 " + i, null, "STOP", 1, 1, 2, "m", "r", List.of()), vector(i), 0, 0, 0, 0),
-                                Duration.ofHours(1));
+                                ENTRY_TTL);
                     }
                     return null;
                 }));
