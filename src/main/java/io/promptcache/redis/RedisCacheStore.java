@@ -779,16 +779,18 @@ public final class RedisCacheStore implements CacheStore {
      * The decoded answers of recently read entries, each with the exact bytes it was decoded from. A hit still
      * reads the entry from Redis (one round trip: expiry, removal and refresh stay Redis's), but when the bytes are
      * the ones decoded before, the immutable answer is reused instead of parsed again: on a hot entry, parsing its
-     * JSON costs more client time than the read. Bounded: at most 512 answers of at most 8 KB each.
+     * JSON costs more client time than the read. Bounded by the bytes it holds: 4 MB of answers (about three times
+     * that with their decoded form), none above 8 KB; past the bound it starts again empty.
      */
     static final class DecodedAnswers {
-        static final int MAX_ENTRIES = 512;
+        static final long MAX_TOTAL_BYTES = 4L * 1024 * 1024;
         static final int MAX_BYTES = 8 * 1024;
 
         private record Decoded(byte[] raw, StoredResponse response) {
         }
 
         private final java.util.concurrent.ConcurrentHashMap<String, Decoded> byEntry = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
 
         StoredResponse decode(String tenant, String id, byte[] raw) throws java.io.IOException {
             if (raw.length > MAX_BYTES) {
@@ -800,8 +802,9 @@ public final class RedisCacheStore implements CacheStore {
                 return d.response();
             }
             StoredResponse response = ANSWER_READER.readValue(raw);
-            if (byEntry.size() >= MAX_ENTRIES) {
+            if (bytes.addAndGet(raw.length + key.length()) > MAX_TOTAL_BYTES) {
                 byEntry.clear(); // crude but bounded: a hot set refills in one read each
+                bytes.set(raw.length + key.length());
             }
             byEntry.put(key, new Decoded(raw, response));
             return response;
