@@ -102,7 +102,8 @@ class SelfCalibrationEndToEndTest {
     @Test
     void aSpaceInShadowServesNothingThenServesAtTheThresholdItLearntFromTheApplicationsOwnModel() throws Exception {
         simulatorJudging((a, b) -> true);
-        CachingChatModel model = model(settings().build(), null);
+        // No sampling once serving: the threshold checked below is then the one every later hit is served at.
+        CachingChatModel model = model(settings().servingSample(1e-9).build(), null);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         PromptCacheMeters.bind(model, registry);
         SelfCalibrator calibrator = model.selfCalibrator();
