@@ -189,7 +189,7 @@ public final class SelfCalibrator implements AutoCloseable {
         }
         s.counts.reported.increment();
         try {
-            worker.execute(() -> record(s, JudgedPair.reportedWrong(Math.max(-1, Math.min(1, cosine))), false));
+            worker.execute(() -> record(s, JudgedPair.reportedWrong(Math.max(-1, Math.min(1, cosine))), -1));
         } catch (java.util.concurrent.RejectedExecutionException closed) {
             // closed: nothing more is learnt
         }
@@ -242,7 +242,7 @@ public final class SelfCalibrator implements AutoCloseable {
             return;
         }
         (same ? s.counts.same : s.counts.different).increment();
-        record(s, JudgedPair.judged(candidate.similarity(), true, same), true);
+        record(s, JudgedPair.judged(candidate.similarity(), true, same), total);
     }
 
     private static CalibrationState withCalls(CalibrationState st, long calls) {
@@ -268,19 +268,24 @@ public final class SelfCalibrator implements AutoCloseable {
         }
     }
 
-    /** Adds a pair to the shared pairs and decides again from all of them. */
-    private void record(Space s, JudgedPair pair, boolean fromJudge) {
+    /**
+     * Adds a pair to the shared pairs and decides again from all of them.
+     *
+     * @param judgeCalls the judge-call total the judge path has just counted, or -1 to read it (a reported answer)
+     */
+    private void record(Space s, JudgedPair pair, long judgeCalls) {
+        boolean fromJudge = judgeCalls >= 0;
         String name = s.info.name();
         try {
             List<JudgedPair> pairs = decodeAll(s, store.appendPair(name, pair.encode(), settings.maxPairs()));
             if (pairs == null) {
                 return;
             }
-            long calls = store.addJudgeCalls(name, 0);
+            long calls = fromJudge ? judgeCalls : store.addJudgeCalls(name, 0);
             CalibrationState before = s.state;
-            CalibrationState base = new CalibrationState(s.info.model(), dimensionOf(s), before.phase(), before.threshold(),
-                    before.bound(), before.judged(), before.judgedWrong(), calls, before.updatedAt());
-            CalibrationState after = Calibrator.decide(base, pairs, settings, calls, clock.millis());
+            // decide() takes only the model and dimension from the state it is given; the rest comes from the pairs.
+            CalibrationState after = Calibrator.decide(CalibrationState.shadow(s.info.model(), dimensionOf(s)), pairs, settings,
+                    calls, clock.millis());
             store.saveState(name, after.toJson());
             s.state = after;
             announce(name, before, after);
