@@ -5,7 +5,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,9 +56,13 @@ final class HitRecorder implements AutoCloseable {
             return;
         }
         List<Touch> batch = new ArrayList<>();
-        for (Iterator<Map.Entry<String, Touch>> it = pending.entrySet().iterator(); it.hasNext(); ) {
-            batch.add(it.next().getValue());
-            it.remove();
+        for (String key : pending.keySet()) {
+            // remove(key) takes the value atomically: a hit merged after a read of the value and before
+            // a removal of the entry would be lost.
+            Touch touch = pending.remove(key);
+            if (touch != null) {
+                batch.add(touch);
+            }
         }
         writer.accept(batch);
     }

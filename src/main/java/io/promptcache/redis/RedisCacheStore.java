@@ -201,6 +201,7 @@ public final class RedisCacheStore implements CacheStore {
     private final HitRecorder hits;
     private final RedisCalibrationStore calibration;
     private final DecodedAnswers decodedAnswers = new DecodedAnswers();
+    private final ReadBatcher reads;
 
     private RedisCacheStore(Builder b) {
         this.jedis = b.jedis;
@@ -210,6 +211,7 @@ public final class RedisCacheStore implements CacheStore {
         this.clock = b.clock;
         this.ownsClient = b.ownsClient;
         this.hits = new HitRecorder(this::writeHits, b.hitFlushInterval);
+        this.reads = new ReadBatcher(b.jedis, READ_FIELD_ARRAY);
     }
 
     private void writeHits(List<HitRecorder.Touch> touches) {
@@ -251,12 +253,13 @@ public final class RedisCacheStore implements CacheStore {
     /**
      * One round trip: the entry is read with {@code HMGET}; its hit count, last access and LRU position
      * are updated by {@link HitRecorder} in the background, pipelined in batches, each entry's update
-     * one atomic script. The caller waits for the read only.
+     * one atomic script. The caller waits for the read only. Reads that arrive together share their
+     * round trip ({@link ReadBatcher}).
      */
     @Override
     public Optional<CacheEntry> hit(String tenant, String entryId) {
         String tag = RedisKeys.tenantTag(tenant);
-        return served(tenant, entryId, jedis.hmget(bytes(keys.entry(tag, entryId)), READ_FIELD_ARRAY));
+        return served(tenant, entryId, reads.read(bytes(keys.entry(tag, entryId))));
     }
 
     /** An entry read to be served: decoded and its hit recorded; a corrupt one is a miss, and goes. */
