@@ -27,19 +27,18 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ReadBatcher {
 
-    /** Two reads on the wire at once keep a second batch filling while the first is in flight. */
-    static final int LANES = 2;
     /** Enough to share a round trip across a large pool of request threads, small enough to stay one packet. */
     static final int MAX_BATCH = 64;
 
     private final UnifiedJedis jedis;
     private final byte[][] fields;
     private final ConcurrentLinkedQueue<Read> queue = new ConcurrentLinkedQueue<>();
-    private final Semaphore lanes = new Semaphore(LANES);
+    private final Semaphore lanes;
 
-    ReadBatcher(UnifiedJedis jedis, byte[][] fields) {
+    ReadBatcher(UnifiedJedis jedis, byte[][] fields, int roundTrips) {
         this.jedis = jedis;
         this.fields = fields;
+        this.lanes = new Semaphore(roundTrips);
     }
 
     /** The fields' values of the hash at {@code key}, as {@code HMGET} returns them. */

@@ -122,7 +122,7 @@ class ConcurrentHitsTest {
                 assertInstanceOf(JedisDataException.class, hits.get(9).get(30, TimeUnit.SECONDS), "the wrong-type key's own hit fails");
                 // Ten callers at once, one connection each, would have opened ten.
                 int opened = redis.clients() - before;
-                assertTrue(opened <= ReadBatcher.LANES, "a burst of ten hits opened " + opened + " connections");
+                assertTrue(opened <= RedisCacheStore.DEFAULT_HIT_ROUND_TRIPS, "a burst of ten hits opened " + opened + " connections");
             } finally {
                 pool.shutdownNow();
                 jedis.close();

@@ -55,6 +55,11 @@ public final class StoreBench implements Callable<Integer> {
     @Option(names = "--threads", split = ",", defaultValue = "1,4,16", description = "Concurrency of the exact-hit runs.")
     List<Integer> threads;
 
+    @Option(names = "--hit-round-trips", split = ",", paramLabel = "N",
+            description = "Hit reads on the wire at once, one exact-hit run each (default: the store's, "
+                    + io.promptcache.redis.RedisCacheStore.DEFAULT_HIT_ROUND_TRIPS + ").")
+    List<Integer> hitRoundTrips = List.of(io.promptcache.redis.RedisCacheStore.DEFAULT_HIT_ROUND_TRIPS);
+
     @Option(names = "--seconds", defaultValue = "5", description = "Length of each exact-hit run.")
     int seconds;
 
@@ -77,10 +82,23 @@ public final class StoreBench implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per result row, units in the key names.")
     boolean json;
 
-    private final PrintStream out = System.out;
+    private final PrintStream out;
+
+    public StoreBench() {
+        this(System.out);
+    }
+
+    StoreBench(PrintStream out) {
+        this.out = out;
+    }
 
     @Override
     public Integer call() throws Exception {
+        for (int n : hitRoundTrips) {
+            if (n < 1) {
+                throw new IllegalArgumentException("--hit-round-trips must be at least 1, was " + n);
+            }
+        }
         String prefix = "pcbench";
         RedisConfig config = RedisConfig.builder().url(store).keyPrefix(prefix).poolSize(32)
                 .readTimeout(Duration.ofSeconds(5)).build();
@@ -117,39 +135,51 @@ public final class StoreBench implements Callable<Integer> {
             out.printf("exact hit: %d HMGET, %d EVALSHA, %d EXISTS on the caller's path (one round trip); "
                     + "hit metadata follows in a background pipeline; answer JSON %d bytes%n",
                     after[0] - before[0], after[1] - before[1], after[2] - before[2], valueBytes);
-            out.printf("%n%-8s %14s %10s %10s %16s %8s %14s %10s%n", "threads", "hits/s", "p50 ms", "p99 ms", "redis GET/s", "ratio",
+            out.printf("%n%-8s %11s %14s %10s %10s %16s %8s %14s %10s%n", "threads", "round trips", "hits/s", "p50 ms", "p99 ms", "redis GET/s", "ratio",
                     "raw HMGET/s", "raw ratio");
         }
         HostAndPort hp = config.nodes().iterator().next();
         String tag = io.promptcache.redis.RedisKeys.tenantTag("bench");
         // Unmeasured first, both paths: a fresh JVM runs them interpreted, and redis-benchmark has no JIT to warm.
-        runExact(2, entries, id -> cache.hit("bench", id).isPresent(), 2);
-        runExact(2, entries, id -> jedis.hmget(cache.keys().entry(tag, id).getBytes(StandardCharsets.UTF_8), READ_FIELDS).get(1) != null, 2);
+        runExact(2, entries, id -> cache.hit("bench", id).isPresent(), Math.min(2, seconds));
+        runExact(2, entries, id -> jedis.hmget(cache.keys().entry(tag, id).getBytes(StandardCharsets.UTF_8), READ_FIELDS).get(1) != null, Math.min(2, seconds));
         clientCost(cache, tag, entries);
         for (int t : threads) {
-            Run run = runExact(t, entries, id -> cache.hit("bench", id).isPresent(), seconds);
-            // Where the time goes: the same read through the same client, with no decoding and no hit bookkeeping.
+            // Where the time goes: the same read through the same client, alone, with no decoding and no hit bookkeeping.
             Run raw = runExact(t, entries, id -> jedis.hmget(cache.keys().entry(tag, id).getBytes(StandardCharsets.UTF_8), READ_FIELDS)
                     .get(1) != null, seconds);
             double reference = redisBenchmarkGet(hp, t, (int) valueBytes);
-            double ratio = Double.isNaN(reference) ? Double.NaN : run.perSecond / reference;
-            if (json) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("bench", "exact");
-                row.put("threads", t);
-                row.put("hitsPerSecond", Math.round(run.perSecond));
-                row.put("p50Ms", round(run.stats.p50()));
-                row.put("p99Ms", round(run.stats.p99()));
-                row.put("redisGetPerSecond", Double.isNaN(reference) ? null : Math.round(reference));
-                row.put("ratioToRedisGet", Double.isNaN(ratio) ? null : round(ratio));
-                row.put("rawHmgetPerSecond", Math.round(raw.perSecond));
-                row.put("rawHmgetRatioToRedisGet", Double.isNaN(reference) ? null : round(raw.perSecond / reference));
-                row.put("commandsPerHit", after[0] - before[0] + after[1] - before[1] + after[2] - before[2]);
-                printJson(row);
-            } else {
-                out.printf("%-8d %14.0f %10.3f %10.3f %16.0f %8.2f %14.0f %10.2f%n", t, run.perSecond, run.stats.p50(),
-                        run.stats.p99(), reference, ratio, raw.perSecond, raw.perSecond / reference);
+            for (int roundTrips : hitRoundTrips) {
+                try (RedisCacheStore store = RedisCacheStore.builder().client(jedis).keyPrefix(prefix).maxEntriesPerTenant(100_000)
+                        .hitRoundTrips(roundTrips).build()) {
+                    Run run = runExact(t, entries, id -> store.hit("bench", id).isPresent(), seconds);
+                    double ratio = Double.isNaN(reference) ? Double.NaN : run.perSecond / reference;
+                    exactRow(t, roundTrips, run, raw, reference, ratio,
+                            after[0] - before[0] + after[1] - before[1] + after[2] - before[2]);
+                }
             }
+        }
+    }
+
+    private void exactRow(int t, int roundTrips, Run run, Run raw, double reference, double ratio, long commandsPerHit)
+            throws Exception {
+        if (json) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("bench", "exact");
+            row.put("threads", t);
+            row.put("hitRoundTrips", roundTrips);
+            row.put("hitsPerSecond", Math.round(run.perSecond));
+            row.put("p50Ms", round(run.stats.p50()));
+            row.put("p99Ms", round(run.stats.p99()));
+            row.put("redisGetPerSecond", Double.isNaN(reference) ? null : Math.round(reference));
+            row.put("ratioToRedisGet", Double.isNaN(ratio) ? null : round(ratio));
+            row.put("rawHmgetPerSecond", Math.round(raw.perSecond));
+            row.put("rawHmgetRatioToRedisGet", Double.isNaN(reference) ? null : round(raw.perSecond / reference));
+            row.put("commandsPerHit", commandsPerHit);
+            printJson(row);
+        } else {
+            out.printf("%-8d %11d %14.0f %10.3f %10.3f %16.0f %8.2f %14.0f %10.2f%n", t, roundTrips, run.perSecond, run.stats.p50(),
+                    run.stats.p99(), reference, ratio, raw.perSecond, raw.perSecond / reference);
         }
     }
 
