@@ -58,7 +58,7 @@ public final class RedisCache implements AutoCloseable {
         }
         try {
             this.cacheStore = RedisCacheStore.builder().client(jedis).keyPrefix(b.config.keyPrefix())
-                    .maxEntriesPerTenant(b.maxEntriesPerTenant).build();
+                    .maxEntriesPerTenant(b.maxEntriesPerTenant).hitRoundTrips(b.hitRoundTrips).build();
             this.embeddingStore = b.dimension < 1 ? null : vectorStore(null, b.dimension, null, null);
         } catch (RuntimeException e) {
             jedis.close();
@@ -161,6 +161,16 @@ public final class RedisCache implements AutoCloseable {
         private int maxEntriesPerTenant = 10_000;
         private Duration ttl = Duration.ofHours(24);
         private RedisEmbeddingStore.Mode mode = RedisEmbeddingStore.Mode.AUTO;
+        private int hitRoundTrips = RedisCacheStore.DEFAULT_HIT_ROUND_TRIPS;
+
+        /** See {@link RedisCacheStore.Builder#hitRoundTrips(int)}. */
+        public Builder hitRoundTrips(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("hitRoundTrips must be at least 1, was " + n);
+            }
+            this.hitRoundTrips = n;
+            return this;
+        }
 
         public Builder config(RedisConfig config) {
             this.config = Objects.requireNonNull(config, "config");

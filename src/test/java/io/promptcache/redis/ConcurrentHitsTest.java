@@ -161,4 +161,13 @@ class ConcurrentHitsTest {
             jedis.close();
         }
     }
+
+    @Test
+    void aRoundTripCountBelowOneIsRefusedByName() {
+        for (Runnable build : List.<Runnable>of(() -> RedisCacheStore.builder().hitRoundTrips(0),
+                () -> RedisCache.builder().hitRoundTrips(-1))) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, build::run);
+            assertTrue(e.getMessage().contains("hitRoundTrips"), e.getMessage());
+        }
+    }
 }
