@@ -76,8 +76,9 @@ public final class StoreBench implements Callable<Integer> {
             description = "SERVER mode: HNSW EF_CONSTRUCTION (default: ${DEFAULT-VALUE}).")
     int hnswEfConstruction;
 
-    @Option(names = "--hnsw-ef-runtime", defaultValue = "200", description = "SERVER mode: EF_RUNTIME of each query (default: ${DEFAULT-VALUE}).")
-    int hnswEfRuntime;
+    @Option(names = "--hnsw-ef-runtime", split = ",", defaultValue = "200",
+            description = "SERVER mode: EF_RUNTIME of each query; several values query one index once each (default: ${DEFAULT-VALUE}).")
+    List<Integer> hnswEfRuntime;
 
     @Option(names = "--json", description = "One JSON object per result row, units in the key names.")
     boolean json;
@@ -98,6 +99,9 @@ public final class StoreBench implements Callable<Integer> {
             if (n < 1) {
                 throw new IllegalArgumentException("--hit-round-trips must be at least 1, was " + n);
             }
+        }
+        for (int ef : hnswEfRuntime) {
+            RedisEmbeddingStore.builder().hnsw(hnswM, hnswEfConstruction, ef); // refuses bad settings before anything is written
         }
         String prefix = "pcbench";
         RedisConfig config = RedisConfig.builder().url(store).keyPrefix(prefix).poolSize(32)
@@ -131,6 +135,7 @@ public final class StoreBench implements Callable<Integer> {
         long[] before = {commands(jedis, "hmget"), commands(jedis, "evalsha"), commands(jedis, "exists")};
         cache.hit("bench", "e1");
         long[] after = {commands(jedis, "hmget"), commands(jedis, "evalsha"), commands(jedis, "exists")};
+        long commandsPerHit = after[0] - before[0] + after[1] - before[1] + after[2] - before[2];
         if (!json) {
             out.printf("exact hit: %d HMGET, %d EVALSHA, %d EXISTS on the caller's path (one round trip); "
                     + "hit metadata follows in a background pipeline; answer JSON %d bytes%n",
@@ -145,24 +150,31 @@ public final class StoreBench implements Callable<Integer> {
         runExact(2, entries, id -> jedis.hmget(cache.keys().entry(tag, id).getBytes(StandardCharsets.UTF_8), READ_FIELDS).get(1) != null, Math.min(2, seconds));
         clientCost(cache, tag, entries);
         for (int t : threads) {
+            // The machine's speed drifts within seconds: each run is compared with redis-benchmark just before and
+            // just after it (GET, run, GET, run, GET ...), so a ratio is never against a reference from another minute.
+            double getBefore = redisBenchmarkGet(hp, t, (int) valueBytes);
             // Where the time goes: the same read through the same client, alone, with no decoding and no hit bookkeeping.
             Run raw = runExact(t, entries, id -> jedis.hmget(cache.keys().entry(tag, id).getBytes(StandardCharsets.UTF_8), READ_FIELDS)
                     .get(1) != null, seconds);
-            double reference = redisBenchmarkGet(hp, t, (int) valueBytes);
+            double getAfter = redisBenchmarkGet(hp, t, (int) valueBytes);
+            double rawReference = (getBefore + getAfter) / 2;
             for (int roundTrips : hitRoundTrips) {
                 try (RedisCacheStore store = RedisCacheStore.builder().client(jedis).keyPrefix(prefix).maxEntriesPerTenant(100_000)
                         .hitRoundTrips(roundTrips).build()) {
+                    getBefore = getAfter;
                     Run run = runExact(t, entries, id -> store.hit("bench", id).isPresent(), seconds);
-                    double ratio = Double.isNaN(reference) ? Double.NaN : run.perSecond / reference;
-                    exactRow(t, roundTrips, run, raw, reference, ratio,
-                            after[0] - before[0] + after[1] - before[1] + after[2] - before[2]);
+                    getAfter = redisBenchmarkGet(hp, t, (int) valueBytes);
+                    exactRow(t, roundTrips, run, (getBefore + getAfter) / 2, raw, rawReference, commandsPerHit);
                 }
             }
         }
     }
 
-    private void exactRow(int t, int roundTrips, Run run, Run raw, double reference, double ratio, long commandsPerHit)
+    /** One exact-hit row; each throughput is divided by the mean of the redis-benchmark runs either side of it. */
+    private void exactRow(int t, int roundTrips, Run run, double reference, Run raw, double rawReference, long commandsPerHit)
             throws Exception {
+        double ratio = run.perSecond / reference;
+        double rawRatio = raw.perSecond / rawReference;
         if (json) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("bench", "exact");
@@ -174,12 +186,12 @@ public final class StoreBench implements Callable<Integer> {
             row.put("redisGetPerSecond", Double.isNaN(reference) ? null : Math.round(reference));
             row.put("ratioToRedisGet", Double.isNaN(ratio) ? null : round(ratio));
             row.put("rawHmgetPerSecond", Math.round(raw.perSecond));
-            row.put("rawHmgetRatioToRedisGet", Double.isNaN(reference) ? null : round(raw.perSecond / reference));
+            row.put("rawHmgetRatioToRedisGet", Double.isNaN(rawRatio) ? null : round(rawRatio));
             row.put("commandsPerHit", commandsPerHit);
             printJson(row);
         } else {
             out.printf("%-8d %11d %14.0f %10.3f %10.3f %16.0f %8.2f %14.0f %10.2f%n", t, roundTrips, run.perSecond, run.stats.p50(),
-                    run.stats.p99(), reference, ratio, raw.perSecond, raw.perSecond / reference);
+                    run.stats.p99(), reference, ratio, raw.perSecond, rawRatio);
         }
     }
 
@@ -333,70 +345,99 @@ public final class StoreBench implements Callable<Integer> {
                 long heapBefore = usedHeap();
                 long redisBefore = usedMemory(jedis);
                 long t0 = System.nanoTime();
+                int firstEf = hnswEfRuntime.get(0);
                 try (RedisEmbeddingStore index = RedisEmbeddingStore.builder().client(jedis).keyPrefix(prefix).dimension(DIM)
-                        .mode(mode).attachToCacheEntries(true).hnsw(hnswM, hnswEfConstruction, hnswEfRuntime).build()) {
+                        .mode(mode).attachToCacheEntries(true).hnsw(hnswM, hnswEfConstruction, firstEf).build()) {
                     double loadSeconds = (System.nanoTime() - t0) / 1e9;
                     double buildSeconds = mode == RedisEmbeddingStore.Mode.SERVER ? awaitIndexed(jedis, prefix) : 0;
                     System.gc();
                     long heapAfter = usedHeap();
-                    Random random = new Random(7);
-                    List<Double> lat = new ArrayList<>();
-                    int correct = 0;
-                    for (int q = 0; q < queries + 50; q++) {
-                        int target = random.nextInt(size);
-                        float[] query = perturbed(vector(target), random);
-                        long st = System.nanoTime();
-                        var matches = index.search(EmbeddingSearchRequest.builder().queryEmbedding(Embedding.from(query))
-                                .maxResults(5).minScore(0.9)
-                                .filter(metadataKey(SemanticIndex.SCOPE).isEqualTo(scope).and(metadataKey(SemanticIndex.TENANT).isEqualTo(tag)))
-                                .build()).matches();
-                        double ms = (System.nanoTime() - st) / 1e6;
-                        if (q >= 50) { // the first 50 warm the JIT
-                            lat.add(ms);
-                            // At cosine 0.95 the source vector is the exact nearest neighbour: independent 512-d
-                            // Gaussian vectors are below cosine 0.3 of each other.
-                            if (!matches.isEmpty() && matches.get(0).embeddingId().equals(tag + ":e" + target)) {
-                                correct++;
-                            }
-                        }
-                    }
-                    Stats st = Stats.of(lat);
+                    Queries measured = queries(index, size, scope, tag);
                     long entryBytes = averageMemoryUsage(jedis, cache, tag, size);
                     long indexBytes = mode == RedisEmbeddingStore.Mode.SERVER ? Math.max(0, usedMemory(jedis) - redisBefore) / size : 0;
                     long jvmBytes = Math.max(0, heapAfter - heapBefore) / size;
-                    double recall = (double) correct / queries;
-                    if (json) {
-                        Map<String, Object> row = new LinkedHashMap<>();
-                        row.put("bench", "semantic");
-                        row.put("mode", mode.name());
-                        row.put("entries", size);
-                        row.put("dimension", DIM);
-                        row.put("queries", queries);
-                        row.put("p50Ms", round(st.p50()));
-                        row.put("p90Ms", round(st.p90()));
-                        row.put("p99Ms", round(st.p99()));
-                        row.put("recallAt1", round(recall));
-                        row.put("redisBytesPerEntry", entryBytes + indexBytes);
-                        row.put("redisIndexBytesPerEntry", indexBytes);
-                        row.put("jvmHeapBytesPerEntry", jvmBytes);
-                        row.put("writeSeconds", round(writeSeconds));
-                        row.put("loadSeconds", round(loadSeconds));
-                        row.put("indexBuildSeconds", round(buildSeconds));
-                        if (mode == RedisEmbeddingStore.Mode.SERVER) {
-                            row.put("hnswM", hnswM);
-                            row.put("hnswEfConstruction", hnswEfConstruction);
-                            row.put("hnswEfRuntime", hnswEfRuntime);
+                    SemanticRow row = new SemanticRow(mode, size, entryBytes + indexBytes, indexBytes, jvmBytes, writeSeconds,
+                            loadSeconds, buildSeconds);
+                    semanticRow(row, measured, firstEf);
+                    if (mode == RedisEmbeddingStore.Mode.SERVER) {
+                        // The same index queried at the other EF_RUNTIME values: it is a query parameter, not a build one.
+                        for (int ef : hnswEfRuntime.subList(1, hnswEfRuntime.size())) {
+                            try (RedisEmbeddingStore same = RedisEmbeddingStore.builder().client(jedis).keyPrefix(prefix).dimension(DIM)
+                                    .mode(mode).attachToCacheEntries(true).hnsw(hnswM, hnswEfConstruction, ef).build()) {
+                                semanticRow(row, queries(same, size, scope, tag), ef);
+                            }
                         }
-                        printJson(row);
-                    } else {
-                        out.printf("%-6s %-8d %10.3f %10.3f %10.3f %10.3f %16d %14d %8.1f %8.1f%n", mode, size, st.p50(),
-                                st.p90(), st.p99(), recall, entryBytes + indexBytes, jvmBytes, loadSeconds, buildSeconds);
                     }
                 }
                 if (mode == RedisEmbeddingStore.Mode.SERVER) {
                     jedis.sendCommand(() -> "FT.DROPINDEX".getBytes(StandardCharsets.US_ASCII), prefix + ":idx");
                 }
             }
+        }
+    }
+
+    private record Queries(Stats latency, double recall) {
+    }
+
+    private record SemanticRow(RedisEmbeddingStore.Mode mode, int size, long redisBytes, long indexBytes, long jvmBytes,
+                               double writeSeconds, double loadSeconds, double buildSeconds) {
+    }
+
+    /** {@code queries} KNN lookups (after 50 unmeasured ones) at cosine about 0.95 to a stored vector. */
+    private Queries queries(RedisEmbeddingStore index, int size, String scope, String tag) {
+        Random random = new Random(7);
+        List<Double> lat = new ArrayList<>();
+        int correct = 0;
+        for (int q = 0; q < queries + 50; q++) {
+            int target = random.nextInt(size);
+            float[] query = perturbed(vector(target), random);
+            long st = System.nanoTime();
+            var matches = index.search(EmbeddingSearchRequest.builder().queryEmbedding(Embedding.from(query))
+                    .maxResults(5).minScore(0.9)
+                    .filter(metadataKey(SemanticIndex.SCOPE).isEqualTo(scope).and(metadataKey(SemanticIndex.TENANT).isEqualTo(tag)))
+                    .build()).matches();
+            double ms = (System.nanoTime() - st) / 1e6;
+            if (q >= 50) { // the first 50 warm the JIT
+                lat.add(ms);
+                // At cosine 0.95 the source vector is the exact nearest neighbour: independent 512-d
+                // Gaussian vectors are below cosine 0.3 of each other.
+                if (!matches.isEmpty() && matches.get(0).embeddingId().equals(tag + ":e" + target)) {
+                    correct++;
+                }
+            }
+        }
+        return new Queries(Stats.of(lat), (double) correct / queries);
+    }
+
+    private void semanticRow(SemanticRow r, Queries q, int efRuntime) throws Exception {
+        Stats st = q.latency();
+        if (json) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("bench", "semantic");
+            row.put("mode", r.mode().name());
+            row.put("entries", r.size());
+            row.put("dimension", DIM);
+            row.put("queries", queries);
+            row.put("p50Ms", round(st.p50()));
+            row.put("p90Ms", round(st.p90()));
+            row.put("p99Ms", round(st.p99()));
+            row.put("recallAt1", round(q.recall()));
+            row.put("redisBytesPerEntry", r.redisBytes());
+            row.put("redisIndexBytesPerEntry", r.indexBytes());
+            row.put("jvmHeapBytesPerEntry", r.jvmBytes());
+            row.put("writeSeconds", round(r.writeSeconds()));
+            row.put("loadSeconds", round(r.loadSeconds()));
+            row.put("indexBuildSeconds", round(r.buildSeconds()));
+            if (r.mode() == RedisEmbeddingStore.Mode.SERVER) {
+                row.put("hnswM", hnswM);
+                row.put("hnswEfConstruction", hnswEfConstruction);
+                row.put("hnswEfRuntime", efRuntime);
+            }
+            printJson(row);
+        } else {
+            out.printf("%-6s %-8d %10.3f %10.3f %10.3f %10.3f %16d %14d %8.1f %8.1f%s%n", r.mode(), r.size(), st.p50(),
+                    st.p90(), st.p99(), q.recall(), r.redisBytes(), r.jvmBytes(), r.loadSeconds(), r.buildSeconds(),
+                    r.mode() == RedisEmbeddingStore.Mode.SERVER ? "   EF_RUNTIME " + efRuntime : "");
         }
     }
 

@@ -50,13 +50,16 @@ class StoreBenchTest {
     }
 
     @Test
-    void aRoundTripCountBelowOneExits2BeforeWritingAnything() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Commands.Run run = Commands.run(new StoreBench(Commands.to(bytes)), "--store", TestRedis.url(),
-                "--hit-round-trips", "2,0");
-        assertEquals(2, run.code(), run.out());
-        assertTrue(run.out().contains("--hit-round-trips"), run.out());
-        assertEquals(0, bytes.size());
+    void impossibleSettingsExit2BeforeWritingAnything() {
+        for (List<String> args : List.of(List.of("--hit-round-trips", "2,0"), List.of("--hnsw-ef-runtime", "200,0"))) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            List<String> all = new ArrayList<>(List.of("--store", TestRedis.url()));
+            all.addAll(args);
+            Commands.Run run = Commands.run(new StoreBench(Commands.to(bytes)), all.toArray(String[]::new));
+            assertEquals(2, run.code(), args + ": " + run.out());
+            assertTrue(run.out().contains(args.get(0).equals("--hit-round-trips") ? "--hit-round-trips" : "EF_RUNTIME"), run.out());
+            assertEquals(0, bytes.size());
+        }
         assertEquals(0, keysOfTheBench());
     }
 
