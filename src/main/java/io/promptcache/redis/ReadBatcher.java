@@ -8,18 +8,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Entry reads ({@code HMGET}) that arrive together share one round trip. A caller queues its read and,
- * when one of a few lanes is free, sends everything queued so far: alone, as a plain {@code HMGET}; with
- * others, as one pipeline. A caller that finds every lane busy waits for a lane's read to finish and is
- * sent by the next one.
+ * Entry reads ({@code HMGET}) that arrive together share one round trip once there are many of them. While
+ * at most twice as many reads as round trips are in flight, each is a plain {@code HMGET} of its own. Past
+ * that, a caller queues its read and, when one of the round trips is free, sends everything queued so far:
+ * alone, as a plain {@code HMGET}; with others, as one pipeline. A caller that finds every round trip busy
+ * waits for one to finish and is sent by the next.
  *
  * <p>Why: on a busy instance every hit otherwise pays its own system calls on both sides of the socket,
  * which is most of a hit's cost (Redis spends a microsecond on the {@code HMGET} itself). Batching turns
- * sixteen writes and reads into one of each, on the client and on the server. A lone caller pays a queue
- * node and a compare-and-set, nothing more, and is never delayed to wait for company.
+ * sixteen writes and reads into one of each, on the client and on the server. With few callers it does
+ * not pay: a caller would wait up to a round trip for company that saves little, so it goes alone.
  *
  * <p>Faults: a failed pipeline fails every read in it, and each caller fails open as it would alone; a
  * reply that is an error (a key of another type) fails only its own read. A waiter waits at most for the
@@ -34,15 +36,26 @@ final class ReadBatcher {
     private final byte[][] fields;
     private final ConcurrentLinkedQueue<Read> queue = new ConcurrentLinkedQueue<>();
     private final Semaphore lanes;
+    private final int alone;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     ReadBatcher(UnifiedJedis jedis, byte[][] fields, int roundTrips) {
         this.jedis = jedis;
         this.fields = fields;
         this.lanes = new Semaphore(roundTrips);
+        this.alone = 2 * roundTrips;
     }
 
     /** The fields' values of the hash at {@code key}, as {@code HMGET} returns them. */
     List<byte[]> read(byte[] key) {
+        try {
+            return inFlight.incrementAndGet() <= alone ? jedis.hmget(key, fields) : shared(key);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private List<byte[]> shared(byte[] key) {
         Read mine = new Read(key, Thread.currentThread());
         queue.add(mine);
         boolean interrupted = false;

@@ -732,9 +732,10 @@ public final class RedisCacheStore implements CacheStore {
         private int hitRoundTrips = DEFAULT_HIT_ROUND_TRIPS;
 
         /**
-         * Hit reads on the wire at once (default {@value #DEFAULT_HIT_ROUND_TRIPS}). Hits that arrive while
-         * that many round trips are out wait and go together, pipelined, in the next one. More: lower latency
-         * when Redis is far away and hits come in bursts; fewer: fewer round trips and less Redis CPU under load.
+         * How hits share round trips under load (default {@value #DEFAULT_HIT_ROUND_TRIPS}). While at most twice
+         * this many hits are in flight, each is a plain {@code HMGET} of its own; past that, at most this many
+         * reads are on the wire and the hits that arrive meanwhile go together, pipelined, in the next one. More:
+         * lower latency when Redis is far away; fewer: fewer round trips and less Redis CPU under load.
          */
         public Builder hitRoundTrips(int n) {
             if (n < 1) {
