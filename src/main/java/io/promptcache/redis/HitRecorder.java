@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -24,11 +25,29 @@ final class HitRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HitRecorder.class);
     private static final int MAX_PENDING = 100_000;
 
-    /** The hits of one entry since the last flush. */
+    /** The hits of one entry since the last flush, as written. */
     record Touch(String tag, String id, long lastAccess, int count) {
     }
 
-    private final Map<String, Touch> pending = new ConcurrentHashMap<>();
+    /**
+     * The hits of one entry since the last flush, counted without a lock or an allocation per hit. A flush
+     * removes it and seals it ({@link #SEALED}); a hit that finds it sealed starts a new one, so no hit is
+     * counted twice or lost between the two.
+     */
+    private static final class Pending {
+        static final long SEALED = Long.MIN_VALUE;
+        final String tag;
+        final String id;
+        final AtomicLong hits = new AtomicLong();
+        volatile long lastAccess;
+
+        Pending(String tag, String id) {
+            this.tag = tag;
+            this.id = id;
+        }
+    }
+
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Consumer<List<Touch>> writer;
     private final ScheduledExecutorService scheduler;
 
@@ -43,11 +62,27 @@ final class HitRecorder implements AutoCloseable {
     }
 
     void record(String tag, String id, long now) {
-        if (pending.size() >= MAX_PENDING) {
-            return;
+        String key = tag + '\u0000' + id;
+        while (true) {
+            Pending p = pending.get(key);
+            if (p == null) {
+                if (pending.size() >= MAX_PENDING) {
+                    return;
+                }
+                p = pending.computeIfAbsent(key, k -> new Pending(tag, id));
+            }
+            if (now > p.lastAccess) {
+                p.lastAccess = now; // before the count: a flush that sees the hit sees its time (or a later one)
+            }
+            long n = p.hits.get();
+            if (n != Pending.SEALED) {
+                if (p.hits.compareAndSet(n, n + 1)) {
+                    return;
+                }
+            } else {
+                pending.remove(key, p); // taken by a flush: the next turn starts a new one
+            }
         }
-        pending.merge(tag + '\u0000' + id, new Touch(tag, id, now, 1),
-                (a, b) -> new Touch(tag, id, Math.max(a.lastAccess(), b.lastAccess()), a.count() + b.count()));
     }
 
     /** Writes what is pending now; throws if Redis fails. */
@@ -57,14 +92,18 @@ final class HitRecorder implements AutoCloseable {
         }
         List<Touch> batch = new ArrayList<>();
         for (String key : pending.keySet()) {
-            // remove(key) takes the value atomically: a hit merged after a read of the value and before
-            // a removal of the entry would be lost.
-            Touch touch = pending.remove(key);
-            if (touch != null) {
-                batch.add(touch);
+            Pending p = pending.remove(key);
+            if (p == null) {
+                continue;
+            }
+            long hits = p.hits.getAndSet(Pending.SEALED);
+            if (hits > 0) {
+                batch.add(new Touch(p.tag, p.id, p.lastAccess, (int) Math.min(Integer.MAX_VALUE, hits)));
             }
         }
-        writer.accept(batch);
+        if (!batch.isEmpty()) {
+            writer.accept(batch);
+        }
     }
 
     private void flushQuietly() {
