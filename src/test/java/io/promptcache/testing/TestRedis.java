@@ -86,4 +86,19 @@ public final class TestRedis {
             cursor = page.getCursor();
         } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
     }
+
+    /** How many keys the test Redis holds under {@code prefix} (SCAN, never KEYS). */
+    public static long keysUnder(String prefix) {
+        long found = 0;
+        try (UnifiedJedis jedis = config("probe").connect()) {
+            String cursor = ScanParams.SCAN_POINTER_START;
+            ScanParams params = new ScanParams().match(prefix + ":*").count(1000);
+            do {
+                ScanResult<String> page = jedis.scan(cursor, params);
+                found += page.getResult().size();
+                cursor = page.getCursor();
+            } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        }
+        return found;
+    }
 }

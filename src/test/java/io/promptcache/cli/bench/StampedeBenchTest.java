@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptcache.testing.Commands;
 import io.promptcache.testing.TestRedis;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.ScanParams;
 
 import java.io.ByteArrayOutputStream;
 import java.util.List;
@@ -52,15 +50,6 @@ class StampedeBenchTest {
     }
 
     private static long keysOfTheBench() {
-        long found = 0;
-        try (UnifiedJedis jedis = TestRedis.config("probe").connect()) {
-            String cursor = ScanParams.SCAN_POINTER_START;
-            do {
-                var page = jedis.scan(cursor, new ScanParams().match(StampedeBench.KEY_PREFIX + ":*").count(1000));
-                found += page.getResult().size();
-                cursor = page.getCursor();
-            } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
-        }
-        return found;
+        return TestRedis.keysUnder(StampedeBench.KEY_PREFIX);
     }
 }

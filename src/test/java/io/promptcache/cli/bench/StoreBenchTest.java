@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptcache.testing.Commands;
 import io.promptcache.testing.TestRedis;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.ScanParams;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -64,15 +62,6 @@ class StoreBenchTest {
     }
 
     private static long keysOfTheBench() {
-        long found = 0;
-        try (UnifiedJedis jedis = TestRedis.config("probe").connect()) {
-            String cursor = ScanParams.SCAN_POINTER_START;
-            do {
-                var page = jedis.scan(cursor, new ScanParams().match("pcbench:*").count(1000));
-                found += page.getResult().size();
-                cursor = page.getCursor();
-            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-        }
-        return found;
+        return TestRedis.keysUnder("pcbench");
     }
 }
