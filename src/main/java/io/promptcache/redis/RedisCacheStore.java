@@ -192,7 +192,7 @@ public final class RedisCacheStore implements CacheStore {
             return redis.call('ZCARD', KEYS[1])
             """);
 
-    /** Hit reads on the wire at once unless {@link Builder#hitRoundTrips} says otherwise. */
+    /** Round trips that hits share under load unless {@link Builder#hitRoundTrips} says otherwise. */
     public static final int DEFAULT_HIT_ROUND_TRIPS = 2;
 
     private final UnifiedJedis jedis;

@@ -56,7 +56,7 @@ public final class StoreBench implements Callable<Integer> {
     List<Integer> threads;
 
     @Option(names = "--hit-round-trips", split = ",", paramLabel = "N",
-            description = "Hit reads on the wire at once, one exact-hit run each (default: the store's, "
+            description = "Round trips that hits share under load (RedisCacheStore.Builder.hitRoundTrips), one exact-hit run each (default: "
                     + io.promptcache.redis.RedisCacheStore.DEFAULT_HIT_ROUND_TRIPS + ").")
     List<Integer> hitRoundTrips = List.of(io.promptcache.redis.RedisCacheStore.DEFAULT_HIT_ROUND_TRIPS);
 

@@ -9,9 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +29,7 @@ class StoreBenchTest {
                 rows.add(new ObjectMapper().readTree(line));
             }
         }
-        Set<String> exact = new HashSet<>();
+        List<String> exact = new ArrayList<>();
         for (JsonNode row : rows) {
             if (row.get("bench").asText().equals("exact")) {
                 exact.add(row.get("threads").asInt() + "/" + row.get("hitRoundTrips").asInt());
@@ -39,7 +37,7 @@ class StoreBenchTest {
                 assertTrue(row.get("hitsPerSecond").asLong() > 0, row.toString());
             }
         }
-        assertEquals(Set.of("1/1", "1/2", "3/1", "3/2"), exact);
+        assertEquals(List.of("1/1", "1/2", "3/1", "3/2"), exact, "one row per thread count and setting, in order");
         JsonNode local = rows.stream().filter(r -> r.get("bench").asText().equals("semantic")
                 && "LOCAL".equals(r.path("mode").asText())).findFirst().orElseThrow();
         assertEquals(300, local.get("entries").asInt());
