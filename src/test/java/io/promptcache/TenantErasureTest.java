@@ -50,9 +50,6 @@ public class TenantErasureTest {
     @Test
     void onRedisWithTheQueryEngine() throws Exception {
         String url = TestRedis.queryEngineOrSkip("TenantErasureTest.onRedisWithTheQueryEngine");
-        if (url == null) {
-            return;
-        }
         erase(url, RedisEmbeddingStore.Mode.SERVER);
     }
 

@@ -29,7 +29,13 @@ public interface CalibrationStore {
     /** Forgets the space's pairs, state and count: it starts in shadow again. */
     void reset(String space);
 
-    /** The spaces with anything kept. */
+    /**
+     * Records that an instance calibrates this space, so that {@link #spaces()} lists it (in shadow) before anything
+     * was judged in it. Idempotent; a {@link #reset} forgets it until an instance registers it again.
+     */
+    void register(String space);
+
+    /** The spaces registered or with anything kept. */
     Set<String> spaces();
 
     /** A store that lives in this JVM only. */

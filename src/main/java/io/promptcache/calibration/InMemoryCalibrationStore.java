@@ -15,6 +15,7 @@ final class InMemoryCalibrationStore implements CalibrationStore {
     private final Map<String, ArrayDeque<String>> pairs = new ConcurrentHashMap<>();
     private final Map<String, String> states = new ConcurrentHashMap<>();
     private final Map<String, Long> calls = new ConcurrentHashMap<>();
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
     @Override
     public List<String> appendPair(String space, String pair, int max) {
@@ -55,7 +56,13 @@ final class InMemoryCalibrationStore implements CalibrationStore {
     }
 
     @Override
+    public void register(String space) {
+        registered.add(space);
+    }
+
+    @Override
     public void reset(String space) {
+        registered.remove(space);
         pairs.remove(space);
         states.remove(space);
         calls.remove(space);
@@ -64,6 +71,7 @@ final class InMemoryCalibrationStore implements CalibrationStore {
     @Override
     public Set<String> spaces() {
         Set<String> all = new TreeSet<>(states.keySet());
+        all.addAll(registered);
         all.addAll(pairs.keySet());
         return all;
     }

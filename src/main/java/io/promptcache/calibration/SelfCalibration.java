@@ -47,6 +47,7 @@ public final class SelfCalibration {
     private final int maxPairs;
     private final Duration judgeTimeout;
     private final boolean keepKnownThreshold;
+    private final Long samplingSeed;
 
     private SelfCalibration(Builder b) {
         this.judge = b.judge;
@@ -62,6 +63,7 @@ public final class SelfCalibration {
         this.maxPairs = b.maxPairs;
         this.judgeTimeout = b.judgeTimeout;
         this.keepKnownThreshold = b.keepKnownThreshold;
+        this.samplingSeed = b.samplingSeed;
     }
 
     public static Builder builder() {
@@ -125,6 +127,11 @@ public final class SelfCalibration {
         return keepKnownThreshold;
     }
 
+    /** The seed of the serving sample's random draws, or empty for unseeded draws (the default). */
+    public java.util.OptionalLong samplingSeed() {
+        return samplingSeed == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(samplingSeed);
+    }
+
     public WrongShareBound bound() {
         return new WrongShareBound(confidence, judgeNoise);
     }
@@ -151,6 +158,7 @@ public final class SelfCalibration {
         b.maxPairs = maxPairs;
         b.judgeTimeout = judgeTimeout;
         b.keepKnownThreshold = keepKnownThreshold;
+        b.samplingSeed = samplingSeed;
         return b;
     }
 
@@ -169,6 +177,7 @@ public final class SelfCalibration {
         private int maxPairs = DEFAULT_MAX_PAIRS;
         private Duration judgeTimeout = DEFAULT_JUDGE_TIMEOUT;
         private boolean keepKnownThreshold = true;
+        private Long samplingSeed;
 
         /** Who decides whether one answer serves both questions (default: the application's chat model). */
         public Builder judge(PairJudge judge) {
@@ -292,6 +301,15 @@ public final class SelfCalibration {
          */
         public Builder keepKnownThreshold(boolean keep) {
             this.keepKnownThreshold = keep;
+            return this;
+        }
+
+        /**
+         * Seeds the draws that pick which candidates a serving space still judges, so that one run of the same
+         * questions in the same order judges the same ones (a demo, a reproducible test). Default: unseeded.
+         */
+        public Builder samplingSeed(long seed) {
+            this.samplingSeed = seed;
             return this;
         }
 

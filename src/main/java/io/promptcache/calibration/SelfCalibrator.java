@@ -101,6 +101,7 @@ public final class SelfCalibrator implements AutoCloseable {
     private final AtomicInteger queued = new AtomicInteger();
     private final ArrayDeque<Long> callTimes = new ArrayDeque<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final java.util.Random sampling; // null: ThreadLocalRandom
 
     public SelfCalibrator(SelfCalibration settings, CalibrationStore store, List<SpaceInfo> spaces, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -109,6 +110,7 @@ public final class SelfCalibrator implements AutoCloseable {
         }
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.sampling = settings.samplingSeed().isPresent() ? new java.util.Random(settings.samplingSeed().getAsLong()) : null;
         Map<String, Space> m = new LinkedHashMap<>();
         for (SpaceInfo info : spaces) {
             m.put(info.name(), new Space(info));
@@ -156,7 +158,8 @@ public final class SelfCalibrator implements AutoCloseable {
         if (s == null || best == null || best.similarity() < settings.floor(space)) {
             return;
         }
-        if (s.state.serving() && ThreadLocalRandom.current().nextDouble() >= settings.servingSample()) {
+        if (s.state.serving() && (sampling == null ? ThreadLocalRandom.current().nextDouble() : sampling.nextDouble())
+                >= settings.servingSample()) {
             return;
         }
         if (s.state.judgeCalls() >= settings.maxJudgeCalls()) {
@@ -332,6 +335,7 @@ public final class SelfCalibrator implements AutoCloseable {
                     if (s.state.judged() > 0 || s.state.serving()) {
                         s.state = CalibrationState.shadow(s.info.model(), dimensionOf(s)); // reset elsewhere
                     }
+                    store.register(name); // so `calibration status` lists a space that has judged nothing yet
                     continue;
                 }
                 CalibrationState st;

@@ -29,7 +29,7 @@ public final class CalibrationCommand implements Callable<Integer> {
     String action;
 
     @Mixin
-    StoreOptions store;
+    StoreLocation store;
 
     @Option(names = "--space", paramLabel = "NAME", description = "Only this vector space (zh, en, or single); reset needs it.")
     String space;
@@ -84,7 +84,7 @@ public final class CalibrationCommand implements Callable<Integer> {
                 for (Map<String, Object> r : rows) {
                     out.printf("%-7s %-8s %9s %11s %7s %7s %11s  %s%n", r.get("space"), r.get("phase"),
                             r.get("threshold") == null ? "-" : r.get("threshold"), r.get("wrongShareBound"), r.get("judgedPairs"),
-                            r.get("judgedWrong"), r.get("judgeCalls"), r.get("model"));
+                            r.get("judgedWrong"), r.get("judgeCalls"), r.get("model") == null ? "-" : r.get("model"));
                 }
             }
             return 0;

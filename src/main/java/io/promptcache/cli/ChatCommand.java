@@ -102,12 +102,15 @@ public final class ChatCommand implements Callable<Integer> {
     @Mixin
     EmbeddingOptions embeddingOptions = new EmbeddingOptions();
 
+    /** A script's serving sample is drawn from this seed, so the same script judges the same candidates. */
+    static final long SCRIPT_SAMPLING_SEED = 20_261_204L;
+
     /** Exit status when the model failed on some turns (the cache never fails a turn). */
     static final int MODEL_FAILED = 3;
 
     private final PrintStream out;
     private final Map<String, String> env;
-    private final HealthReport health = new HealthReport();
+    private HealthReport health;
     private int failedTurns;
     private io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry;
     private Turn lastTurn;
@@ -123,7 +126,10 @@ public final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        // The script is read first: a missing file or one that is not UTF-8 says so (file and line) before anything starts.
+        List<String> scriptLines = script == null ? List.of() : io.promptcache.quality.TextFiles.readLines(script);
         EmbeddingModel embedder = embeddingOptions.create(env);
+        health = new HealthReport(storeOptions.where(), embeddingOptions.where(env), StatusLine.stderr());
         WarmUp.run(embedder, stream);
         RedisCache redis = storeOptions.openRedis(embedder == null ? null : embeddingOptions.dimension(embedder));
         DeepSeekSimulator.Builder simulator = DeepSeekSimulator.builder()
@@ -151,7 +157,7 @@ public final class ChatCommand implements Callable<Integer> {
                         : "PromptCache demo · DeepSeek · blank line = new conversation, Ctrl-D to quit");
             }
             try (BufferedReader in = script != null
-                    ? Files.newBufferedReader(script, StandardCharsets.UTF_8)
+                    ? new BufferedReader(new java.io.StringReader(String.join("\n", scriptLines)))
                     : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
                 run(agent, in, script == null && !json);
             }
@@ -175,6 +181,9 @@ public final class ChatCommand implements Callable<Integer> {
                     .maxPairs(Math.max(minJudged, io.promptcache.calibration.SelfCalibration.DEFAULT_MAX_PAIRS));
         } catch (IllegalArgumentException bad) {
             throw new IllegalArgumentException("--max-wrong-share/--min-judged: " + bad.getMessage(), bad);
+        }
+        if (script != null) {
+            b.samplingSeed(SCRIPT_SAMPLING_SEED); // with the wait after each line (run), a script's run is repeatable
         }
         if (judgeLabels != null) {
             simulator.judge(new io.promptcache.deepseek.LabelledJudge(io.promptcache.quality.LabelledPair.read(judgeLabels)));
@@ -271,10 +280,31 @@ public final class ChatCommand implements Callable<Integer> {
                 turn++;
                 askSafely(agent, conversation, turn, question, io.promptcache.CacheControl.DEFAULT);
             }
+            if (script != null) {
+                awaitJudge(agent);
+            }
             if (interactive) {
                 out.print("you> ");
                 out.flush();
             }
+        }
+    }
+
+    /**
+     * A script waits for self-calibration's background judge after each line, so each question meets the state
+     * that every earlier one left: the same script learns the same threshold on every run. Typed chat never waits.
+     */
+    private static void awaitJudge(DemoAgent agent) {
+        io.promptcache.calibration.SelfCalibrator calibrator = agent.cachingModel().selfCalibrator();
+        if (calibrator == null) {
+            return;
+        }
+        try {
+            calibrator.awaitIdle(Duration.ofMinutes(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IllegalStateException stillBusy) {
+            // the judge is slow: the run goes on, as typed chat would
         }
     }
 
@@ -333,7 +363,7 @@ public final class ChatCommand implements Callable<Integer> {
             lastTurn = null;
             printError(conversation, turn, question, modelFault);
         }
-        health.report(agent.metrics(), System.err);
+        health.report(agent.metrics());
     }
 
     private void printError(int conversation, int turn, String question, RuntimeException error)

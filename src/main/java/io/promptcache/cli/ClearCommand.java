@@ -29,12 +29,14 @@ public final class ClearCommand implements Callable<Integer> {
     static final int MAX_QUESTION_CHARS = 32_768;
 
     @Mixin
-    StoreOptions store;
+    StoreLocation store;
 
     @Option(names = "--tenant", paramLabel = "ID", description = "Only this tenant (default: every tenant).")
     String tenant;
 
-    @Option(names = "--entry", paramLabel = "ID", description = "Only this entry (its id, as `entries` shows it); needs --tenant.")
+    @Option(names = "--entry", paramLabel = "ID",
+            description = "Only this entry: its id, or any prefix of it that names one entry (`entries` shows the first 10 characters); "
+                    + "needs --tenant. Exits 1 when no entry matches.")
     String entry;
 
     @Option(names = "--question", paramLabel = "TEXT", description = "Only entries for exactly this question; needs --tenant.")
@@ -50,13 +52,19 @@ public final class ClearCommand implements Callable<Integer> {
     boolean dryRun;
 
     private final PrintStream out;
+    private final PrintStream err;
 
     public ClearCommand() {
-        this(System.out);
+        this(System.out, System.err);
     }
 
     ClearCommand(PrintStream out) {
+        this(out, out);
+    }
+
+    ClearCommand(PrintStream out, PrintStream err) {
         this.out = out;
+        this.err = err;
     }
 
     @Override
@@ -89,6 +97,12 @@ public final class ClearCommand implements Callable<Integer> {
                     matching.add(e);
                 }
             });
+            if (entry != null) {
+                Integer refused = refuseAmbiguousOrMissingEntry(matching);
+                if (refused != null) {
+                    return refused;
+                }
+            }
             long removed = 0;
             for (CacheEntry e : matching) {
                 if (dryRun) {
@@ -111,6 +125,25 @@ public final class ClearCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * {@code --entry} names one entry: an ambiguous prefix is refused (exit 2) with the ids it matches, and a prefix
+     * that matches nothing exits 1, so a script can tell "removed" from "was not there".
+     */
+    private Integer refuseAmbiguousOrMissingEntry(List<CacheEntry> matching) {
+        List<String> ids = matching.stream().map(CacheEntry::id).distinct().sorted().toList();
+        if (ids.isEmpty()) {
+            err.printf("promptcache clear: no entry of tenant %s has an id starting with %s (with the other filters given); "
+                    + "nothing removed%n", tenant, entry);
+            return 1;
+        }
+        if (ids.size() > 1) {
+            err.printf("promptcache clear: --entry %s matches %d entries of tenant %s: %s%s; give more of the id%n", entry,
+                    ids.size(), tenant, String.join(", ", ids.subList(0, Math.min(5, ids.size()))), ids.size() > 5 ? ", …" : "");
+            return 2;
+        }
+        return null;
+    }
+
     /** The entries the options select, or null for all of them; throws on a bad option before any I/O. */
     Predicate<CacheEntry> filter() {
         if ((entry != null || question != null) && tenant == null) {
@@ -120,9 +153,12 @@ public final class ClearCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--question must be 1 to " + MAX_QUESTION_CHARS + " characters, was "
                     + question.length());
         }
+        if (entry != null && entry.isBlank()) {
+            throw new IllegalArgumentException("--entry needs an entry id, or a prefix of one, as `entries` shows it");
+        }
         Predicate<CacheEntry> p = null;
         if (entry != null) {
-            p = and(p, e -> e.id().equals(entry));
+            p = and(p, e -> e.id().startsWith(entry));
         }
         if (question != null) {
             p = and(p, e -> question.equals(e.question()));

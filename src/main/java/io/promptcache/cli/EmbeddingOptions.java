@@ -65,6 +65,13 @@ public final class EmbeddingOptions {
      * The one model every question is embedded with, or null for the in-process default, which embeds
      * each question with bge-small-en or bge-small-zh by its script (see {@code QuestionScript}).
      */
+    /** The embedder in words, for a degradation note: "Ollama at URL" or "the in-process model". */
+    public String where(Map<String, String> env) {
+        String url = ollamaUrl != null ? ollamaUrl : env.get("OLLAMA_BASE_URL");
+        boolean ollama = embedder.equals("ollama") || embedder.equals("auto") && url != null && !url.isBlank();
+        return ollama ? "Ollama at " + url : "the in-process model";
+    }
+
     public EmbeddingModel create(Map<String, String> env) {
         String url = ollamaUrl != null ? ollamaUrl : env.get("OLLAMA_BASE_URL");
         return switch (embedder) {

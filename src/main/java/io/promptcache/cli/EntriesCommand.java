@@ -28,7 +28,7 @@ public final class EntriesCommand implements Callable<Integer> {
     enum Sort { hits, recent, size }
 
     @Mixin
-    StoreOptions store;
+    StoreLocation store;
 
     @Option(names = "--tenant", paramLabel = "ID", description = "Only this tenant (default: every tenant).")
     String tenant;
@@ -113,7 +113,7 @@ public final class EntriesCommand implements Callable<Integer> {
                 m.put("model", r.model());
                 out.println(mapper.writeValueAsString(m));
             } else {
-                out.printf("%-12s %-10s %6d %-20s %-20s %-20s %8d %-16s %s%n", cut(r.tenant(), 12), r.id().substring(0, 10),
+                out.printf("%-12s %-10s %6d %-20s %-20s %-20s %8d %-16s %s%n", cut(r.tenant(), 12), r.id().substring(0, Math.min(10, r.id().length())),
                         r.hits(), time(r.createdAt()), time(r.lastAccessAt()), r.expiresAt() == 0 ? "never" : time(r.expiresAt()),
                         r.sizeBytes(), cut(String.valueOf(r.model()), 16), r.question() == null ? "" : cut(r.question(), 60));
             }

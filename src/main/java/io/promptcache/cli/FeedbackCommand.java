@@ -26,7 +26,7 @@ public final class FeedbackCommand implements Runnable {
     public static final class Export implements Callable<Integer> {
 
         @Mixin
-        StoreOptions store;
+        StoreLocation store;
 
         @Option(names = "--tenant", paramLabel = "ID", description = "Only this tenant (default: every tenant).")
         String tenant;

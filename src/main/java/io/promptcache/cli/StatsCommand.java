@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 public final class StatsCommand implements Callable<Integer> {
 
     @Mixin
-    StoreOptions store;
+    StoreLocation store;
 
     @Option(names = "--json", description = "One JSON object per tenant.")
     boolean json;

@@ -5,16 +5,19 @@ import io.promptcache.CachingModelBuilder;
 import io.promptcache.redis.RedisCache;
 import io.promptcache.redis.RedisConfig;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
 
-/** {@code --store}, {@code --ttl}, {@code --max-entries}: where the cache lives and how long and large it is. */
+/**
+ * {@code --store}, {@code --key-prefix}, {@code --ttl}, {@code --max-entries}: where a running cache lives and how
+ * long and large it is.
+ */
 public final class StoreOptions {
 
-    @Option(names = "--store", paramLabel = "memory|redis://…", defaultValue = "memory",
-            description = "Cache storage: memory (default), or a Redis URL (redis://, rediss://, redis-cluster://).")
-    String store;
+    @Mixin
+    StoreLocation location;
 
     @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "24h", converter = DurationConverter.class,
             description = "Time to live of entries, e.g. 30m, 24h, 7d (default: ${DEFAULT-VALUE}).")
@@ -24,24 +27,33 @@ public final class StoreOptions {
             description = "Maximum entries per tenant, least recently used evicted first (default: ${DEFAULT-VALUE}).")
     int maxEntries;
 
-    @Option(names = "--key-prefix", paramLabel = "PREFIX", defaultValue = RedisConfig.DEFAULT_KEY_PREFIX,
-            description = "Redis key prefix (default: ${DEFAULT-VALUE}).")
-    String keyPrefix;
+    public StoreOptions() {
+        this(new StoreLocation());
+    }
+
+    /** @param location the command's store options, with its own default key prefix */
+    public StoreOptions(StoreLocation location) {
+        this.location = location;
+    }
 
     public int maxEntries() {
         return maxEntries;
     }
 
     public String keyPrefix() {
-        return keyPrefix;
+        return location.keyPrefix();
     }
 
     public boolean redis() {
-        return !"memory".equalsIgnoreCase(store);
+        return location.redis();
     }
 
     public RedisConfig redisConfig() {
-        return RedisConfig.builder().url(store).keyPrefix(keyPrefix).build();
+        return location.redisConfig();
+    }
+
+    public String where() {
+        return location.where();
     }
 
     /**

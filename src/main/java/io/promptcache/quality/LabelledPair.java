@@ -1,9 +1,6 @@
 package io.promptcache.quality;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,24 +11,32 @@ import java.util.List;
  */
 public record LabelledPair(String stored, String asked, boolean same) {
 
-    /** Reads a pairs file; a malformed line is an error naming the file and line, nothing is skipped silently. */
+    /**
+     * Reads a pairs file. A missing file, a folder, text that is not UTF-8, a malformed line or a file with no pair
+     * at all is an {@link InputFileException} naming the file (and the line); nothing is skipped silently.
+     */
     public static List<LabelledPair> read(Path file) throws IOException {
         List<LabelledPair> pairs = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int n = 0;
-            while ((line = in.readLine()) != null) {
-                n++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] f = line.split("\t", -1);
-                if (f.length != 3 || !(f[2].strip().equals("0") || f[2].strip().equals("1"))) {
-                    throw new IOException(file + " line " + n + ": expected text_a<TAB>text_b<TAB>0|1");
-                }
-                pairs.add(new LabelledPair(f[0], f[1], f[2].strip().equals("1")));
+        int n = 0;
+        for (String line : TextFiles.readLines(file)) {
+            n++;
+            if (line.isBlank()) {
+                continue;
             }
+            String[] f = line.split("\t", -1);
+            if (f.length != 3 || !(f[2].strip().equals("0") || f[2].strip().equals("1"))) {
+                throw new InputFileException(file + " line " + n + ": expected text_a<TAB>text_b<TAB>0|1, found "
+                        + (f.length == 3 ? "the label '" + cut(f[2].strip()) + "'" : f.length + " field(s)"));
+            }
+            pairs.add(new LabelledPair(f[0], f[1], f[2].strip().equals("1")));
+        }
+        if (pairs.isEmpty()) {
+            throw new InputFileException(file + " holds no labelled pairs: expected lines of text_a<TAB>text_b<TAB>0|1");
         }
         return pairs;
+    }
+
+    private static String cut(String s) {
+        return s.length() <= 20 ? s : s.substring(0, 19) + "…";
     }
 }

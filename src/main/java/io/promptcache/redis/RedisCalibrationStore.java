@@ -81,6 +81,12 @@ public final class RedisCalibrationStore implements CalibrationStore {
     }
 
     @Override
+    public void register(String space) {
+        RedisKeys.checkSpaceName(space);
+        jedis.sadd(spacesKey(), space);
+    }
+
+    @Override
     public void reset(String space) {
         jedis.del(key(space, "pairs"), key(space, "state"), key(space, "calls"));
         jedis.srem(spacesKey(), space);

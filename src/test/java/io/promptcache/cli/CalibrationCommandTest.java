@@ -62,4 +62,34 @@ class CalibrationCommandTest {
             }
         }
     }
+
+    @Test
+    void statusListsEverySpaceAnInstanceCalibratesEvenOneThatJudgedNothingYet() throws Exception {
+        String prefix = TestRedis.prefix();
+        try {
+            ChatCommandTest.demoTrace("--store", TestRedis.url(), "--key-prefix", prefix);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            Commands.Run run = Commands.run(new CalibrationCommand(Commands.to(bytes)), "status", "--store", TestRedis.url(),
+                    "--key-prefix", prefix, "--json");
+            assertEquals(0, run.code(), run.out());
+            JsonNode spaces = new ObjectMapper().readTree(bytes.toString(StandardCharsets.UTF_8)).get("spaces");
+            assertEquals(2, spaces.size(), spaces.toString());
+            JsonNode en = spaces.get(0);
+            assertEquals("en", en.get("space").asText());
+            assertEquals("SHADOW", en.get("phase").asText());
+            assertEquals(0, en.get("judgedPairs").asInt());
+            JsonNode zh = spaces.get(1);
+            assertEquals("zh", zh.get("space").asText());
+            assertEquals("SERVING", zh.get("phase").asText());
+
+            ByteArrayOutputStream text = new ByteArrayOutputStream();
+            Commands.run(new CalibrationCommand(Commands.to(text)), "status", "--store", TestRedis.url(), "--key-prefix", prefix);
+            assertTrue(text.toString(StandardCharsets.UTF_8).lines().anyMatch(l -> l.startsWith("en ") && l.contains("SHADOW")),
+                    text.toString(StandardCharsets.UTF_8));
+        } finally {
+            try (var jedis = TestRedis.config(prefix).connect()) {
+                TestRedis.clean(jedis, prefix);
+            }
+        }
+    }
 }

@@ -103,4 +103,24 @@ class ChatCommandTest {
                 && t.get("similarity").asDouble() < 0.955).count();
         assertTrue(below >= 2, "paraphrases served below the shipped 0.955, at the learnt threshold: " + after);
     }
+
+    @Test
+    void theSelfCalibrationDemoLearnsTheSameOnEveryRun() throws Exception {
+        List<String> first = demoTrace();
+        assertEquals(first, demoTrace(), "a script run waits for the judge after each line and seeds its sample");
+        assertTrue(first.stream().anyMatch(l -> l.contains("zh: serving, threshold 0.9441")), String.join("\n", first));
+    }
+
+    /** Where each answer of the README's self-calibration demo came from, and the calibration notes. */
+    static List<String> demoTrace(String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--judge-labels", "src/main/resources/quality/calibration-demo-pairs.tsv",
+                "--verifiers", "guards", "--max-wrong-share", "0.1", "--min-judged", "30"));
+        args.addAll(List.of(extra));
+        List<String> trace = new ArrayList<>();
+        for (JsonNode line : run(Path.of("src/main/resources/quality/calibration-demo.txt"), args.toArray(String[]::new))) {
+            trace.add(line.has("source") ? line.get("source").asText() + " " + line.get("similarity").asText()
+                    : line.get("message").asText());
+        }
+        return trace;
+    }
 }

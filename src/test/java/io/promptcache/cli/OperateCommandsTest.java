@@ -10,6 +10,9 @@ import io.promptcache.CacheSource;
 import io.promptcache.CachingChatModel;
 import io.promptcache.quality.LabelledPair;
 import io.promptcache.redis.RedisCache;
+import io.promptcache.redis.RedisCacheStore;
+import io.promptcache.store.CacheEntry;
+import io.promptcache.store.StoredResponse;
 import io.promptcache.testing.Await;
 import io.promptcache.testing.SimulatedDeepSeek;
 import io.promptcache.testing.TestRedis;
@@ -179,6 +182,49 @@ class OperateCommandsTest {
         assertTrue(byModel.toString(StandardCharsets.UTF_8).contains("removed 2 entries"), byModel.toString(StandardCharsets.UTF_8));
         Await.until(() -> other.embeddingStore().localSize() == 0);
         assertEquals(CacheSource.LLM, ask(model, "什么是大模型？"));
+    }
+
+    @Test
+    void clearTakesTheIdThatEntriesShowsAnyUniquePrefixAndRefusesAnAmbiguousOne() throws Exception {
+        try (RedisCacheStore cache = RedisCacheStore.builder().config(TestRedis.config(prefix)).build()) {
+            for (String id : List.of("c88a840b26aa01", "c88a840b26bb02", "d00d")) {
+                cache.put(new CacheEntry(id, "acme", "scope", "问题 " + id,
+                        new StoredResponse("答案", null, "STOP", 10, 5, 15, "deepseek-chat", "r", List.of()), null, 0, 0, 0, 0),
+                        Duration.ofHours(1));
+            }
+        }
+        ByteArrayOutputStream listed = new ByteArrayOutputStream();
+        assertEquals(0, runRaw(new EntriesCommand(to(listed)), "--tenant", "acme", "--store", store, "--key-prefix", prefix).code());
+        assertTrue(listed.toString(StandardCharsets.UTF_8).contains("c88a840b26 "), "entries shows ten characters:\n" + listed);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Run ambiguous = run(new ClearCommand(to(out), to(err)), "--tenant", "acme", "--entry", "c88a840b26");
+        assertEquals(2, ambiguous.code());
+        assertEquals("promptcache clear: --entry c88a840b26 matches 2 entries of tenant acme: c88a840b26aa01, c88a840b26bb02; "
+                + "give more of the id\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals(3, keysOf("acme"), "an ambiguous id removes nothing");
+
+        err.reset();
+        Run missing = run(new ClearCommand(to(out), to(err)), "--tenant", "acme", "--entry", "ffff");
+        assertEquals(1, missing.code(), "nothing matched an explicit id");
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no entry of tenant acme has an id starting with ffff"), err.toString());
+
+        out.reset();
+        Run one = run(new ClearCommand(to(out), to(err)), "--tenant", "acme", "--entry", "c88a840b26a");
+        assertEquals(0, one.code());
+        assertEquals("removed 1 entries\n", out.toString(StandardCharsets.UTF_8));
+        out.reset();
+        assertEquals(0, run(new ClearCommand(to(out), to(err)), "--tenant", "acme", "--entry", "d00d").code(), "a whole id");
+        assertEquals("removed 1 entries\n", out.toString(StandardCharsets.UTF_8));
+        assertEquals(1, keysOf("acme"));
+        assertEquals(2, run(new ClearCommand(to(out), to(err)), "--tenant", "acme", "--entry", " ").code(), "a blank id");
+    }
+
+    long keysOf(String tenant) {
+        try (RedisCacheStore cache = RedisCacheStore.builder().config(TestRedis.config(prefix)).build()) {
+            return cache.stats(tenant).entries();
+        }
     }
 
     CachingChatModel model() {

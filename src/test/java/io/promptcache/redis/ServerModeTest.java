@@ -56,9 +56,9 @@ class ServerModeTest {
         deepSeek.close();
     }
 
-    boolean skipped(String test) {
+    /** The Query Engine for {@code test}, or the test is reported as skipped (a JUnit assumption) saying why. */
+    void useQueryEngine(String test) {
         url = TestRedis.queryEngineOrSkip("ServerModeTest." + test);
-        return url == null;
     }
 
     RedisCache redis(int maxEntries, Duration ttl) {
@@ -90,9 +90,7 @@ class ServerModeTest {
 
     @Test
     void hitsIsolationAndBothVectorSpacesLiveInTheServer() {
-        if (skipped("hitsIsolationAndBothVectorSpacesLiveInTheServer")) {
-            return;
-        }
+        useQueryEngine("hitsIsolationAndBothVectorSpacesLiveInTheServer");
         RedisCache redis = redis(100, Duration.ofMinutes(10));
         CachingChatModel model = model(redis, Duration.ofMinutes(10));
         assertEquals(RedisEmbeddingStore.Mode.SERVER, redis.embeddingStore(InProcessModel.BGE_SMALL_ZH).mode());
@@ -116,9 +114,7 @@ class ServerModeTest {
 
     @Test
     void evictionAndExpiryLeaveTheIndex() throws Exception {
-        if (skipped("evictionAndExpiryLeaveTheIndex")) {
-            return;
-        }
+        useQueryEngine("evictionAndExpiryLeaveTheIndex");
         RedisCache redis = redis(2, Duration.ofMinutes(10));
         CachingChatModel model = model(redis, Duration.ofMinutes(10));
         source(model, "acme", "什么是大模型？");
@@ -138,9 +134,7 @@ class ServerModeTest {
 
     @Test
     void aFollowUpAfterAServedParaphraseHits() {
-        if (skipped("aFollowUpAfterAServedParaphraseHits")) {
-            return;
-        }
+        useQueryEngine("aFollowUpAfterAServedParaphraseHits");
         CachingChatModel model = model(redis(100, Duration.ofMinutes(10)), Duration.ofMinutes(10));
         String answer = model.chat(ChatRequest.builder().messages(SystemMessage.from("你是助手。"), UserMessage.from("什么是大模型？"))
                 .build()).aiMessage().text();
@@ -155,9 +149,7 @@ class ServerModeTest {
     /** A server that stops answering for a while (CLIENT PAUSE), then answers again: calls fail open, then hit. */
     @Test
     void aPausedServerFailsOpenAndTheCacheComesBack() throws Exception {
-        if (skipped("aPausedServerFailsOpenAndTheCacheComesBack")) {
-            return;
-        }
+        useQueryEngine("aPausedServerFailsOpenAndTheCacheComesBack");
         RedisCache redis = redis(100, Duration.ofMinutes(10));
         CachingChatModel model = CachingChatModel.builder().delegate(deepSeek.chatModel())
                 .cacheStore(redis.cacheStore()).embeddingStores(redis::embeddingStore)
@@ -183,9 +175,7 @@ class ServerModeTest {
 
     @Test
     void anIndexBuiltWithOtherSettingsIsRefusedAtBuildTime() {
-        if (skipped("anIndexBuiltWithOtherSettingsIsRefusedAtBuildTime")) {
-            return;
-        }
+        useQueryEngine("anIndexBuiltWithOtherSettingsIsRefusedAtBuildTime");
         try (UnifiedJedis jedis = RedisConfig.builder().url(url).keyPrefix(prefix).build().connect()) {
             RedisEmbeddingStore first = RedisEmbeddingStore.builder().client(jedis).keyPrefix(prefix).dimension(8)
                     .mode(RedisEmbeddingStore.Mode.SERVER).hnsw(16, 200, 200).build();
@@ -208,9 +198,7 @@ class ServerModeTest {
     /** Down at start (paused before the cache is built): calls pass through, and SERVER mode is chosen when it answers. */
     @Test
     void downAtStartThenBack() throws Exception {
-        if (skipped("downAtStartThenBack")) {
-            return;
-        }
+        useQueryEngine("downAtStartThenBack");
         try (UnifiedJedis admin = RedisConfig.fromUrl(url).connect()) {
             admin.sendCommand(Protocol.Command.CLIENT, "PAUSE", "3000", "ALL");
         }
@@ -237,9 +225,7 @@ class ServerModeTest {
     /** Every client connection killed mid-run (as a server restart looks to a client): the next calls reconnect. */
     @Test
     void connectionsKilledMidRun() throws Exception {
-        if (skipped("connectionsKilledMidRun")) {
-            return;
-        }
+        useQueryEngine("connectionsKilledMidRun");
         RedisCache redis = redis(100, Duration.ofMinutes(10));
         CachingChatModel model = CachingChatModel.builder().delegate(deepSeek.chatModel())
                 .cacheStore(redis.cacheStore()).embeddingStores(redis::embeddingStore)

@@ -39,14 +39,44 @@ public final class CliProcess implements AutoCloseable {
 
     /** Starts {@code promptcache chat --json} with {@code args} on this test's class path. */
     public static CliProcess chat(Map<String, String> env, String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of("chat", "--json"));
+        all.addAll(List.of(args));
+        return start(env, all);
+    }
+
+    /** What a finished command printed, and its exit status. */
+    public record Result(int code, String out, String err) {
+    }
+
+    /** Runs {@code promptcache ARGS} to its end, in its own JVM with the CLI's own logging set-up, no input. */
+    public static Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        try (CliProcess cli = start(env, List.of(args))) {
+            cli.stdin.close();
+            StringBuilder out = new StringBuilder();
+            char[] buf = new char[8192];
+            for (int n; (n = cli.stdout.read(buf)) >= 0; ) {
+                out.append(buf, 0, n);
+            }
+            if (!cli.process.waitFor(5, TimeUnit.MINUTES)) {
+                throw new IOException("promptcache " + String.join(" ", args) + " did not exit");
+            }
+            return new Result(cli.process.exitValue(), out.toString(), cli.stderrText());
+        }
+    }
+
+    /**
+     * The command as a user's shell starts it: only the JVM's own options, so the CLI's own logging set-up applies
+     * (PromptCacheCli sets the levels it needs), with no API key and no Ollama from this machine's environment.
+     */
+    private static CliProcess start(Map<String, String> env, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.log.ai.djl=error",
-                "-cp", System.getProperty("java.class.path"), "io.promptcache.cli.PromptCacheCli", "chat", "--json"));
-        cmd.addAll(List.of(args));
+                "-cp", System.getProperty("java.class.path"), "io.promptcache.cli.PromptCacheCli"));
+        cmd.addAll(args);
         Path err = Files.createTempFile("promptcache-cli-", ".err");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
         pb.environment().remove("DEEPSEEK_API_KEY");
         pb.environment().remove("OLLAMA_BASE_URL");
+        pb.environment().remove("PROMPTCACHE_DEBUG");
         pb.environment().putAll(env);
         return new CliProcess(pb.start(), err);
     }

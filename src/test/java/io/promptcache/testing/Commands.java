@@ -1,12 +1,15 @@
 package io.promptcache.testing;
 
-import picocli.CommandLine;
+import io.promptcache.cli.PromptCacheCli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-/** Runs a CLI command in this JVM as {@code promptcache} does: bad input exits 2, anything else that fails 1. */
+/**
+ * Runs a CLI command in this JVM as {@code promptcache} does, through the CLI's own command line: the same
+ * one-line error in the user's words, bad input exits 2, anything else that fails 1.
+ */
 public final class Commands {
 
     private Commands() {
@@ -18,10 +21,7 @@ public final class Commands {
 
     public static Run run(Object command, String... args) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int code = new CommandLine(command).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            new PrintStream(bytes, true, StandardCharsets.UTF_8).println("error: " + e.getMessage());
-            return e instanceof IllegalArgumentException ? 2 : 1;
-        }).execute(args);
+        int code = PromptCacheCli.commandLine(command, to(bytes)).execute(args);
         return new Run(code, bytes.toString(StandardCharsets.UTF_8));
     }
 

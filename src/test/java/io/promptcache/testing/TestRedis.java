@@ -1,6 +1,7 @@
 package io.promptcache.testing;
 
 import io.promptcache.redis.RedisConfig;
+import org.junit.jupiter.api.Assumptions;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -51,17 +52,22 @@ public final class TestRedis {
         }
     }
 
+    /** Why a SERVER-mode test is skipped on a machine without a Query Engine; README says how to start one. */
+    public static final String NO_QUERY_ENGINE = "REDIS_QUERY_ENGINE_URL is not set "
+            + "(a Redis with the Query Engine: Redis 8, Redis Stack, or the test tool beside the repository; see README)";
+
     /**
-     * The Redis with the Query Engine ({@code REDIS_QUERY_ENGINE_URL}) for the SERVER-mode tests, or null after
-     * printing that {@code test} was skipped and why: it is a test tool, not on a user's machine.
+     * The Redis with the Query Engine ({@code REDIS_QUERY_ENGINE_URL}) for the SERVER-mode tests. Without one the
+     * test is aborted by a JUnit assumption, so Surefire counts it as skipped, after printing that {@code test} was
+     * skipped and why: it is a test tool, not on a user's machine.
      */
     public static String queryEngineOrSkip(String test) {
         String url = System.getenv("REDIS_QUERY_ENGINE_URL");
-        if (url == null || url.isBlank()) {
-            System.out.println(test + " skipped: REDIS_QUERY_ENGINE_URL is not set "
-                    + "(a Redis with the Query Engine: Redis 8, Redis Stack, or the test tool beside the repository)");
-            return null;
+        boolean present = url != null && !url.isBlank();
+        if (!present) {
+            System.out.println(test + " skipped: " + NO_QUERY_ENGINE);
         }
+        Assumptions.assumeTrue(present, NO_QUERY_ENGINE);
         return url;
     }
 

@@ -1,6 +1,9 @@
 package io.promptcache.cli.bench;
 
 import io.promptcache.cli.EmbeddingOptions;
+import io.promptcache.cli.HealthReport;
+import io.promptcache.cli.StatusLine;
+import io.promptcache.cli.StoreLocation;
 import io.promptcache.cli.StoreOptions;
 import io.promptcache.cli.WarmUp;
 
@@ -50,7 +53,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * against the configured bound.
  */
 @Command(name = "soak", mixinStandardHelpOptions = true,
-        description = "Soak: concurrent conversations under eviction pressure for a fixed time.")
+        description = {"Soak: concurrent conversations under eviction pressure for a fixed time.",
+                "On Redis it writes under a key prefix of its own (--key-prefix, default " + SoakBench.KEY_PREFIX + ") "
+                        + "and removes every key under it when it ends; it refuses a prefix that holds another cache."})
 public final class SoakBench implements Callable<Integer> {
 
     private static final String[] TOPICS = {"大模型", "向量数据库", "语义缓存", "提示词工程", "知识图谱", "强化学习",
@@ -58,9 +63,11 @@ public final class SoakBench implements Callable<Integer> {
             "张量并行", "梯度下降", "过拟合", "交叉熵", "卷积神经网络", "循环神经网络"};
     private static final String[] FORMS = {"什么是%s？", "%s是什么？", "%s有什么用？", "如何学习%s？", "%s的原理是什么？"};
     private static final String FOLLOW_UP = "它有哪些应用？";
+    static final String KEY_PREFIX = "pc-bench-soak";
+    private static final String TENANT = "soak-";
 
     @Mixin
-    StoreOptions storeOptions = new StoreOptions();
+    StoreOptions storeOptions = new StoreOptions(new StoreLocation(KEY_PREFIX));
 
     @Mixin
     EmbeddingOptions embeddingOptions = new EmbeddingOptions();
@@ -85,6 +92,8 @@ public final class SoakBench implements Callable<Integer> {
     boolean json;
 
     private final PrintStream out = System.out;
+    private final StatusLine status = StatusLine.stderr();
+    private HealthReport health;
 
     @Override
     public Integer call() throws Exception {
@@ -94,41 +103,71 @@ public final class SoakBench implements Callable<Integer> {
         EmbeddingModel embedder = embeddingOptions.create(Map.of());
         WarmUp.run(embedder, false);
         List<String> questions = questions(distinct);
+        health = new HealthReport(storeOptions.where(), embeddingOptions.where(System.getenv()), status);
         try (DeepSeekSimulator sim = DeepSeekSimulator.builder().timeToFirstToken(Duration.ofMillis(simTtftMs)).start();
              RedisCache redis = storeOptions.openRedis(embedder == null ? null : embeddingOptions.dimension(embedder))) {
-            for (int t = 0; redis != null && t < tenants; t++) {
-                redis.cacheStore().clearTenant("soak-" + t); // a soak starts from an empty store
+            if (redis != null && answers(redis)) {
+                refuseAnotherCache(redis);
+                BenchKeys.removeAll(redis.client(), storeOptions.keyPrefix()); // a soak starts from an empty store
             }
             ModelTimer timer = new ModelTimer(DeepSeek.chatModel(DeepSeek.simulator(sim)));
             CachingChatModel.Builder b = CachingChatModel.builder().delegate(timer);
             storeOptions.apply(b, redis, embedder);
-            CachingChatModel model = b.build();
-
-            // A short unmeasured run first: the pools and connections a steady state has are open.
-            drive(model, timer, questions, System.nanoTime() + 5_000_000_000L, null);
-            System.gc();
-            long heapStart = usedHeap();
-            int jvmThreadsStart = ManagementFactory.getThreadMXBean().getThreadCount();
-            Map<String, Integer> namesStart = threadNames();
-            int threadsStart = steadyThreads(namesStart);
-
-            Results r = new Results();
-            long end = System.nanoTime() + (long) (minutes * 60e9);
-            drive(model, timer, questions, end, r);
-
-            System.gc();
-            long heapEnd = usedHeap();
-            int jvmThreadsEnd = ManagementFactory.getThreadMXBean().getThreadCount();
-            Map<String, Integer> grown = threadNames();
-            int threadsEnd = steadyThreads(grown);
-            namesStart.forEach((name, n) -> grown.merge(name, -n, Integer::sum));
-            grown.values().removeIf(n -> n == 0);
-            long redisKeys = redis == null ? -1 : entryKeys(redis);
-            long maxKeys = (long) tenants * storeOptions.maxEntries();
-            report(r, heapStart, heapEnd, new int[]{threadsStart, threadsEnd, jvmThreadsStart, jvmThreadsEnd}, grown,
-                    redisKeys, maxKeys, model);
+            try (CachingChatModel model = b.build()) {
+                soak(model, timer, questions, redis);
+            } finally {
+                if (redis != null) {
+                    // After the model is closed, so that its background writes are done.
+                    BenchKeys.removeAllOrSay(redis.client(), storeOptions.keyPrefix(), storeOptions.where(), status);
+                }
+            }
         }
         return 0;
+    }
+
+    /** A Redis down at start costs the soak its cache, not its run: calls pass through, as in an application. */
+    private boolean answers(RedisCache redis) {
+        try {
+            redis.client().ping();
+            return true;
+        } catch (RuntimeException down) {
+            return false;
+        }
+    }
+
+    /** The soak clears its prefix: it must hold nothing but an earlier soak's tenants. */
+    private void refuseAnotherCache(RedisCache redis) {
+        List<String> others = redis.cacheStore().tenants().stream().filter(t -> !t.startsWith(TENANT)).sorted().limit(3).toList();
+        if (!others.isEmpty()) {
+            throw new IllegalArgumentException("--key-prefix " + storeOptions.keyPrefix() + " holds another cache (tenants "
+                    + String.join(", ", others) + "); the soak removes everything under its prefix, so give one of its own");
+        }
+    }
+
+    private void soak(CachingChatModel model, ModelTimer timer, List<String> questions, RedisCache redis) throws Exception {
+        // A short unmeasured run first: the pools and connections a steady state has are open.
+        drive(model, timer, questions, System.nanoTime() + 5_000_000_000L, null);
+        System.gc();
+        long heapStart = usedHeap();
+        int jvmThreadsStart = ManagementFactory.getThreadMXBean().getThreadCount();
+        Map<String, Integer> namesStart = threadNames();
+        int threadsStart = steadyThreads(namesStart);
+
+        Results r = new Results();
+        long end = System.nanoTime() + (long) (minutes * 60e9);
+        drive(model, timer, questions, end, r);
+
+        System.gc();
+        long heapEnd = usedHeap();
+        int jvmThreadsEnd = ManagementFactory.getThreadMXBean().getThreadCount();
+        Map<String, Integer> grown = threadNames();
+        int threadsEnd = steadyThreads(grown);
+        namesStart.forEach((name, n) -> grown.merge(name, -n, Integer::sum));
+        grown.values().removeIf(n -> n == 0);
+        long redisKeys = redis == null ? -1 : entryKeys(redis);
+        long maxKeys = (long) tenants * storeOptions.maxEntries();
+        report(r, heapStart, heapEnd, new int[]{threadsStart, threadsEnd, jvmThreadsStart, jvmThreadsEnd}, grown,
+                redisKeys, maxKeys, model);
     }
 
     /** Opening questions: topics × forms × a number, so there are far more than the store holds. */
@@ -157,18 +196,14 @@ public final class SoakBench implements Callable<Integer> {
             pool.shutdown();
             pool.awaitTermination(1, TimeUnit.MINUTES);
         }
-        if (r == null) {
-            return;
-        }
-        if (!json) {
-            System.err.println();
-        }
+        health.report(model.metrics());
+        status.done();
     }
 
     private void conversations(CachingChatModel model, ModelTimer timer, List<String> questions, long endNanos,
                                Results r, Random random) {
         while (System.nanoTime() < endNanos) {
-            String tenant = "soak-" + random.nextInt(tenants);
+            String tenant = TENANT + random.nextInt(tenants);
             // Skewed popularity, as real traffic: a few questions are asked often, most rarely.
             String opener = questions.get((int) Math.min(questions.size() - 1,
                     Math.floor(Math.pow(random.nextDouble(), 3) * questions.size())));
@@ -196,8 +231,9 @@ public final class SoakBench implements Callable<Integer> {
                     }
                 }
             }
-            if (r != null && !json && r.calls.get() % 200 == 0) {
-                System.err.printf("\rcalls %d", r.calls.get());
+            if (r != null && r.calls.get() % 200 == 0) {
+                status.progress("calls " + r.calls.get());
+                health.report(model.metrics());
             }
         }
     }
@@ -232,11 +268,15 @@ public final class SoakBench implements Callable<Integer> {
         long n = 0;
         ScanParams params = new ScanParams().match(new RedisKeys(storeOptions.keyPrefix()).entryPrefix() + "*").count(1000);
         String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = redis.client().scan(cursor, params);
-            n += page.getResult().size();
-            cursor = page.getCursor();
-        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        try {
+            do {
+                ScanResult<String> page = redis.client().scan(cursor, params);
+                n += page.getResult().size();
+                cursor = page.getCursor();
+            } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        } catch (RuntimeException down) {
+            return -1; // Redis is down: the count is unknown, and said so
+        }
         return n;
     }
 

@@ -1,5 +1,8 @@
 package io.promptcache.cli.bench;
 
+import io.promptcache.cli.HealthReport;
+import io.promptcache.cli.StatusLine;
+import io.promptcache.cli.StoreLocation;
 import io.promptcache.cli.WarmUp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -75,6 +78,7 @@ public final class StampedeBench implements Callable<Integer> {
     boolean json;
 
     private final PrintStream out;
+    private final StatusLine status = StatusLine.stderr();
 
     public StampedeBench() {
         this(System.out);
@@ -150,7 +154,7 @@ public final class StampedeBench implements Callable<Integer> {
         RedisCache cache = redis ? RedisCache.builder()
                 .config(RedisConfig.builder().url(store).keyPrefix(KEY_PREFIX).build()).build() : null;
         String run = Long.toString(System.nanoTime(), 36);
-        List<String> tenants = new ArrayList<>();
+        HealthReport health = new HealthReport(StoreLocation.describe(store), "the in-process model", status);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             AbstractCachingModel model = "streaming".equals(mode)
@@ -163,11 +167,8 @@ public final class StampedeBench implements Callable<Integer> {
             List<Double> followerWaits = new ArrayList<>();
             Map<String, LongAdder> sources = new ConcurrentHashMap<>();
             for (int round = 0; round < rounds; round++) {
-                if (!json) {
-                    System.err.printf("\r%s %s: round %d/%d", store, mode, round + 1, rounds);
-                }
+                status.progress(String.format("%s %s: round %d/%d", StoreLocation.describe(store), mode, round + 1, rounds));
                 String tenant = "stampede-" + run + "-" + round;
-                tenants.add(tenant);
                 String question = String.format(FORMS[round % FORMS.length], TOPICS[(round / FORMS.length) % TOPICS.length])
                         + " (" + round + ")";
                 ChatRequest request = ChatRequest.builder()
@@ -191,10 +192,9 @@ public final class StampedeBench implements Callable<Integer> {
                     }
                 }
                 duplicates += Math.max(0, sim.completionRequests() - callsBefore - 1);
+                health.report(model.metrics());
             }
-            if (!json) {
-                System.err.println();
-            }
+            status.done();
             Stats waits = Stats.of(followerWaits);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("store", redis ? "redis" : "memory");
@@ -216,27 +216,10 @@ public final class StampedeBench implements Callable<Integer> {
         } finally {
             pool.shutdownNow();
             if (cache != null) {
-                for (String tenant : tenants) {
-                    cache.cacheStore().clearTenant(tenant);
-                }
-                removeOwnKeys(cache);
+                // Every key under its own prefix: entries, vectors, index settings, event streams and any server index.
+                BenchKeys.removeAllOrSay(cache.client(), KEY_PREFIX, StoreLocation.describe(store), status);
                 cache.close();
             }
-        }
-    }
-
-    /** The bench's prefix is its own: its index settings, event streams and any Query Engine index go too. */
-    private static void removeOwnKeys(RedisCache cache) {
-        redis.clients.jedis.UnifiedJedis jedis = cache.client();
-        for (String index : List.of(KEY_PREFIX + ":idx", KEY_PREFIX + ":idx:en")) {
-            try {
-                jedis.ftDropIndex(index);
-            } catch (RuntimeException none) {
-                // LOCAL mode: there is no server index
-            }
-        }
-        for (String key : List.of(":events", ":meta", ":events:en", ":meta:en", ":tenants")) {
-            jedis.del(KEY_PREFIX + key); // one key at a time: on a cluster each has its own slot
         }
     }
 

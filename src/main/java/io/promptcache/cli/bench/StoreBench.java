@@ -2,6 +2,7 @@ package io.promptcache.cli.bench;
 
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
+import io.promptcache.cli.StatusLine;
 import io.promptcache.redis.RedisCacheStore;
 import io.promptcache.redis.RedisConfig;
 import io.promptcache.redis.RedisEmbeddingStore;
@@ -12,8 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -93,6 +92,8 @@ public final class StoreBench implements Callable<Integer> {
         this.out = out;
     }
 
+    private final StatusLine status = StatusLine.stderr();
+
     @Override
     public Integer call() throws Exception {
         for (int n : hitRoundTrips) {
@@ -107,13 +108,13 @@ public final class StoreBench implements Callable<Integer> {
         RedisConfig config = RedisConfig.builder().url(store).keyPrefix(prefix).poolSize(32)
                 .readTimeout(Duration.ofSeconds(5)).build();
         try (UnifiedJedis jedis = config.connect()) {
-            clean(jedis, prefix);
+            BenchKeys.removeAll(jedis, prefix);
             if (!skipExact) {
                 exactHits(jedis, config, prefix);
-                clean(jedis, prefix);
+                BenchKeys.removeAll(jedis, prefix);
             }
             semantic(jedis, prefix);
-            clean(jedis, prefix);
+            BenchKeys.removeAll(jedis, prefix);
         }
         return 0;
     }
@@ -123,6 +124,7 @@ public final class StoreBench implements Callable<Integer> {
     private void exactHits(UnifiedJedis jedis, RedisConfig config, String prefix) throws Exception {
         RedisCacheStore cache = RedisCacheStore.builder().client(jedis).keyPrefix(prefix).maxEntriesPerTenant(100_000).build();
         int entries = 1000;
+        status.progress("exact hits: writing " + entries + " entries");
         String answer = "大模型（LLM）是在海量文本上训练的神经网络模型。".repeat(6);
         for (int i = 0; i < entries; i++) {
             cache.put(new CacheEntry("e" + i, "bench", "scope", "问题 " + i,
@@ -137,21 +139,26 @@ public final class StoreBench implements Callable<Integer> {
         long[] after = {commands(jedis, "hmget"), commands(jedis, "evalsha"), commands(jedis, "exists")};
         long commandsPerHit = after[0] - before[0] + after[1] - before[1] + after[2] - before[2];
         if (!json) {
-            out.printf("exact hit: %d HMGET, %d EVALSHA, %d EXISTS on the caller's path (one round trip); "
+            status.clear();
+            out.printf("exact hit: %d HMGET, %d EVALSHA, %d EXISTS on the caller's path; "
                     + "hit metadata follows in a background pipeline; answer JSON %d bytes%n",
                     after[0] - before[0], after[1] - before[1], after[2] - before[2], valueBytes);
-            out.printf("%n%-8s %11s %14s %10s %10s %16s %8s %14s %10s%n", "threads", "round trips", "hits/s", "p50 ms", "p99 ms", "redis GET/s", "ratio",
+            out.printf("hit-rt: --hit-round-trips, the reads one store keeps on the wire; a hit goes alone (one round trip) "
+                    + "while at most twice that many are in flight, and later hits share the next read%n");
+            out.printf("%n%-8s %11s %14s %10s %10s %16s %8s %14s %10s%n", "threads", "hit-rt", "hits/s", "p50 ms", "p99 ms", "redis GET/s", "ratio",
                     "raw HMGET/s", "raw ratio");
         }
         HostAndPort hp = config.nodes().iterator().next();
         String tag = io.promptcache.redis.RedisKeys.tenantTag("bench");
         // Unmeasured first, both paths: a fresh JVM runs them interpreted, and redis-benchmark has no JIT to warm.
+        status.progress("exact hits: warming up");
         runExact(2, entries, id -> cache.hit("bench", id).isPresent(), Math.min(2, seconds));
         runExact(2, entries, id -> jedis.hmget(cache.keys().entry(tag, id).getBytes(StandardCharsets.UTF_8), READ_FIELDS).get(1) != null, Math.min(2, seconds));
         clientCost(cache, tag, entries);
         for (int t : threads) {
             // The machine's speed drifts within seconds: each run is compared with redis-benchmark just before and
             // just after it (GET, run, GET, run, GET ...), so a ratio is never against a reference from another minute.
+            status.progress(String.format("exact hits, %d threads: redis-benchmark and the bare HMGET (%s s each)", t, seconds));
             double getBefore = redisBenchmarkGet(hp, t, (int) valueBytes);
             // Where the time goes: the same read through the same client, alone, with no decoding and no hit bookkeeping.
             Run raw = runExact(t, entries, id -> jedis.hmget(cache.keys().entry(tag, id).getBytes(StandardCharsets.UTF_8), READ_FIELDS)
@@ -162,6 +169,7 @@ public final class StoreBench implements Callable<Integer> {
                 try (RedisCacheStore store = RedisCacheStore.builder().client(jedis).keyPrefix(prefix).maxEntriesPerTenant(100_000)
                         .hitRoundTrips(roundTrips).build()) {
                     getBefore = getAfter;
+                    status.progress(String.format("exact hits, %d threads, hit-rt %d (%s s)", t, roundTrips, seconds));
                     Run run = runExact(t, entries, id -> store.hit("bench", id).isPresent(), seconds);
                     getAfter = redisBenchmarkGet(hp, t, (int) valueBytes);
                     exactRow(t, roundTrips, run, (getBefore + getAfter) / 2, raw, rawReference, commandsPerHit);
@@ -173,6 +181,7 @@ public final class StoreBench implements Callable<Integer> {
     /** One exact-hit row; each throughput is divided by the mean of the redis-benchmark runs either side of it. */
     private void exactRow(int t, int roundTrips, Run run, double reference, Run raw, double rawReference, long commandsPerHit)
             throws Exception {
+        status.clear();
         double ratio = run.perSecond / reference;
         double rawRatio = raw.perSecond / rawReference;
         if (json) {
@@ -336,11 +345,13 @@ public final class StoreBench implements Callable<Integer> {
         Collections.sort(ordered);
         for (int size : ordered) {
             long loadStart = System.nanoTime();
+            status.progress("semantic lookups: writing " + size + " entries");
             load(cache, scope, have, size);
             have = Math.max(have, size);
             double writeSeconds = (System.nanoTime() - loadStart) / 1e9;
             for (RedisEmbeddingStore.Mode mode : server ? List.of(RedisEmbeddingStore.Mode.LOCAL, RedisEmbeddingStore.Mode.SERVER)
                     : List.of(RedisEmbeddingStore.Mode.LOCAL)) {
+                status.progress(String.format("semantic lookups: %s index of %d entries, then %d queries", mode, size, queries));
                 System.gc();
                 long heapBefore = usedHeap();
                 long redisBefore = usedMemory(jedis);
@@ -410,6 +421,7 @@ public final class StoreBench implements Callable<Integer> {
     }
 
     private void semanticRow(SemanticRow r, Queries q, int efRuntime) throws Exception {
+        status.clear();
         Stats st = q.latency();
         if (json) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -574,18 +586,5 @@ public final class StoreBench implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private static void clean(UnifiedJedis jedis, String prefix) {
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(prefix + ":*").count(1000));
-            if (!page.getResult().isEmpty()) {
-                for (String key : page.getResult()) {
-                    jedis.del(key);
-                }
-            }
-            cursor = page.getCursor();
-        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
     }
 }

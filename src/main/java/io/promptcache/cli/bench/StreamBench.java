@@ -1,5 +1,6 @@
 package io.promptcache.cli.bench;
 
+import io.promptcache.cli.StatusLine;
 import io.promptcache.cli.WarmUp;
 
 import dev.langchain4j.data.message.SystemMessage;
@@ -57,6 +58,8 @@ public final class StreamBench implements Callable<Integer> {
 
     private final PrintStream out = System.out;
 
+    private final StatusLine status = StatusLine.stderr();
+
     @Override
     public Integer call() throws Exception {
         int n = Math.max(1, Math.min(questions, TOPICS.length));
@@ -74,7 +77,7 @@ public final class StreamBench implements Callable<Integer> {
                 total.put(s, new ArrayList<>());
             }
             for (int i = 0; i < n; i++) {
-                System.err.printf("\rquestion %d/%d", i + 1, n);
+                status.progress(String.format("question %d/%d", i + 1, n));
                 measure(model, "什么是" + TOPICS[i] + "？", first, total);       // miss
             }
             for (int i = 0; i < warmUp; i++) {
@@ -84,6 +87,7 @@ public final class StreamBench implements Callable<Integer> {
                 measure(model, "什么是" + TOPICS[i] + "？", first, total);       // exact
                 measure(model, TOPICS[i] + "是什么？", first, total);            // semantic
             }
+            status.clear();
             report(first, total);
         }
         return 0;
