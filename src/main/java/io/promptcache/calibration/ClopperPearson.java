@@ -31,6 +31,18 @@ public final class ClopperPearson {
         return betaQuantile(confidence, x + 1, n - x);
     }
 
+    /**
+     * The largest {@code p} with {@code P(Binomial(n, p) >= x) <= 1 - confidence}: the one-sided lower bound, 0 when
+     * x is 0. By the symmetry of the beta distribution it is {@code 1 - upper(n - x, n, confidence)}; with
+     * {@link #upper} at the same confidence it makes a two-sided interval of confidence {@code 2 * confidence - 1}.
+     */
+    public static double lower(int x, int n, double confidence) {
+        if (n < 0 || x < 0 || x > n) {
+            throw new IllegalArgumentException("need 0 <= x <= n, got x=" + x + " n=" + n);
+        }
+        return x == 0 ? 0.0 : 1 - upper(n - x, n, confidence);
+    }
+
     /** The p-quantile of Beta(a, b), by bisection on the regularized incomplete beta (monotone in x). */
     static double betaQuantile(double p, double a, double b) {
         double lo = 0;

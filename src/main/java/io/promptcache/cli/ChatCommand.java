@@ -197,11 +197,7 @@ public final class ChatCommand implements Callable<Integer> {
         if (calibrator == null) {
             return;
         }
-        try {
-            calibrator.awaitIdle(Duration.ofMinutes(2));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IllegalStateException busy) {
+        if (!awaitJudge(agent)) {
             to.println("   (self-calibration is still judging)");
         }
         for (String line : calibrationLines(calibrator)) {
@@ -293,18 +289,21 @@ public final class ChatCommand implements Callable<Integer> {
     /**
      * A script waits for self-calibration's background judge after each line, so each question meets the state
      * that every earlier one left: the same script learns the same threshold on every run. Typed chat never waits.
+     * Also used before the closing notes. False when the judge was still busy after two minutes.
      */
-    private static void awaitJudge(DemoAgent agent) {
+    private static boolean awaitJudge(DemoAgent agent) {
         io.promptcache.calibration.SelfCalibrator calibrator = agent.cachingModel().selfCalibrator();
         if (calibrator == null) {
-            return;
+            return true;
         }
         try {
             calibrator.awaitIdle(Duration.ofMinutes(2));
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         } catch (IllegalStateException stillBusy) {
-            // the judge is slow: the run goes on, as typed chat would
+            return false; // the judge is slow: the run goes on, as typed chat would
         }
     }
 

@@ -24,6 +24,11 @@ class WrongShareBoundTest {
         assertEquals(0.9994871986, ClopperPearson.upper(99, 100, 0.95), 1e-8);
         assertEquals(1.0, ClopperPearson.upper(7, 7, 0.95));
         assertThrows(IllegalArgumentException.class, () -> ClopperPearson.upper(3, 2, 0.95));
+        // The lower bound: the (1 - confidence)-quantile of Beta(x, n - x + 1), the mirror of the upper one.
+        assertEquals(0.8977466224, ClopperPearson.lower(95, 100, 0.95), 1e-8);
+        assertEquals(0.0005128014, ClopperPearson.lower(1, 100, 0.95), 1e-8);
+        assertEquals(0.0, ClopperPearson.lower(0, 100, 0.95));
+        assertThrows(IllegalArgumentException.class, () -> ClopperPearson.lower(3, 2, 0.95));
     }
 
     @Test

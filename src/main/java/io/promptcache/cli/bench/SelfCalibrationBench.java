@@ -1,6 +1,7 @@
 package io.promptcache.cli.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptcache.calibration.ClopperPearson;
 import io.promptcache.calibration.CalibrationState;
 import io.promptcache.calibration.Calibrator;
 import io.promptcache.calibration.JudgedPair;
@@ -113,6 +114,7 @@ public final class SelfCalibrationBench implements Callable<Integer> {
         List<Double> shippedServed = new ArrayList<>();
         List<Double> shippedWrong = new ArrayList<>();
         int within = 0;
+        int clearlyOverBound = 0;
         for (int seed = 1; seed <= seeds; seed++) {
             Random shuffle = new Random(seed);
             List<PairFeatures> s;
@@ -143,6 +145,12 @@ public final class SelfCalibrationBench implements Callable<Integer> {
             row.put("judgeCallsSaved", run.skippedByVerifiers);
             row.put("threshold", run.thresholds.isEmpty() ? null : thresholds(run.thresholds));
             row.put("holdoutWrongShare", round(learnt.wrongShare()));
+            // The holdout is a sample too: its own 95% interval tells a broken bound (the whole interval above the
+            // bound) from holdout noise (a point over it, the interval across it).
+            double[] interval = learnt.wrongShareInterval();
+            row.put("holdoutWrongShareInterval", interval == null ? null : List.of(round(interval[0]), round(interval[1])));
+            boolean clearlyOver = interval != null && interval[0] > maxWrongShare;
+            clearlyOverBound += clearlyOver ? 1 : 0;
             row.put("holdoutServed", round(learnt.servedShare()));
             row.put("withinBound", ok);
             row.put("oracleThreshold", thresholds(best.thresholds));
@@ -157,6 +165,7 @@ public final class SelfCalibrationBench implements Callable<Integer> {
         summary.put("confidence", confidence);
         summary.put("seeds", seeds);
         summary.put("seedsWithinBound", within);
+        summary.put("seedsWhoseHoldoutIntervalIsAboveTheBound", clearlyOverBound);
         summary.put("medianServed", round(median(served)));
         summary.put("oracleStaticServed", round(median(oracle)));
         summary.put("servedToOracle", median(oracle) == 0 ? null : round(median(served) / median(oracle)));
@@ -266,6 +275,12 @@ public final class SelfCalibrationBench implements Callable<Integer> {
             return paraphrases == 0 ? 0 : (double) servedRight / paraphrases;
         }
 
+        /** The two-sided 95% Clopper–Pearson interval of the wrong share among served hits; null when none is served. */
+        double[] wrongShareInterval() {
+            int n = servedRight + servedWrong;
+            return n == 0 ? null : new double[]{ClopperPearson.lower(servedWrong, n, 0.975), ClopperPearson.upper(servedWrong, n, 0.975)};
+        }
+
         /** Wrong answers as a share of served hits; 0 when nothing is served. */
         double wrongShare() {
             int n = servedRight + servedWrong;
@@ -328,15 +343,19 @@ public final class SelfCalibrationBench implements Callable<Integer> {
     }
 
     private void print(Map<String, Object> summary, List<Map<String, Object>> perSeed) {
-        out.printf("%-5s %8s %10s %10s %8s %7s %10s %8s%n", "seed", "judged", "threshold", "wrong", "served", "within",
-                "oracle t", "oracle");
+        out.printf("%-5s %8s %10s %10s %17s %8s %7s %10s %8s%n", "seed", "judged", "threshold", "wrong", "wrong 95% CI", "served",
+                "within", "oracle t", "oracle");
         for (Map<String, Object> r : perSeed) {
-            out.printf("%-5s %8s %10s %10s %8s %7s %10s %8s%n", r.get("seed"), r.get("judgedPairs"),
-                    r.get("threshold") == null ? "none" : r.get("threshold"), r.get("holdoutWrongShare"), r.get("holdoutServed"),
+            Object ci = r.get("holdoutWrongShareInterval");
+            out.printf("%-5s %8s %10s %10s %17s %8s %7s %10s %8s%n", r.get("seed"), r.get("judgedPairs"),
+                    r.get("threshold") == null ? "none" : r.get("threshold"), r.get("holdoutWrongShare"),
+                    ci == null ? "-" : ((List<?>) ci).get(0) + "–" + ((List<?>) ci).get(1), r.get("holdoutServed"),
                     r.get("withinBound"), r.get("oracleThreshold"), r.get("oracleServed"));
         }
-        out.printf("%nseeds within the bound: %s of %s; median served %s, hindsight %s (%s of it); shipped point serves %s at %s wrong%n",
-                summary.get("seedsWithinBound"), summary.get("seeds"), summary.get("medianServed"),
+        out.printf("%nseeds within the bound: %s of %s (%s with the holdout's whole 95%% interval above it); "
+                        + "median served %s, hindsight %s (%s of it); shipped point serves %s at %s wrong%n",
+                summary.get("seedsWithinBound"), summary.get("seeds"), summary.get("seedsWhoseHoldoutIntervalIsAboveTheBound"),
+                summary.get("medianServed"),
                 summary.get("oracleStaticServed"), summary.get("servedToOracle"), summary.get("shippedServed"),
                 summary.get("shippedWrongShare"));
     }

@@ -28,6 +28,7 @@ class SelfCalibrationBenchTest {
         assertEquals(4, r.get("seeds").asInt());
         assertEquals(4, r.get("perSeed").size());
         int within = 0;
+        int overBound = 0;
         for (JsonNode seed : r.get("perSeed")) {
             boolean ok = seed.get("holdoutWrongShare").asDouble() <= 0.2;
             assertEquals(ok, seed.get("withinBound").asBoolean(), seed.toString());
@@ -40,8 +41,18 @@ class SelfCalibrationBenchTest {
             if (seed.get("threshold").isNull()) {
                 assertEquals(0.0, seed.get("holdoutServed").asDouble(), "no threshold serves nothing");
             }
+            JsonNode ci = seed.get("holdoutWrongShareInterval");
+            if (seed.get("holdoutServed").asDouble() == 0) {
+                assertTrue(ci.isNull(), "nothing served has no interval: " + seed);
+            } else {
+                double share = seed.get("holdoutWrongShare").asDouble();
+                assertTrue(ci.get(0).asDouble() <= share && share <= ci.get(1).asDouble() && ci.get(1).asDouble() <= 1,
+                        "the holdout's own interval holds its wrong share: " + seed);
+                overBound += ci.get(0).asDouble() > 0.2 ? 1 : 0;
+            }
         }
         assertEquals(within, r.get("seedsWithinBound").asInt());
+        assertEquals(overBound, r.get("seedsWhoseHoldoutIntervalIsAboveTheBound").asInt());
         assertTrue(r.has("medianServed") && r.has("oracleStaticServed") && r.has("shippedServed") && r.has("shippedWrongShare"));
     }
 
