@@ -15,6 +15,9 @@ public interface CalibrationStore {
     /** Appends one encoded pair and keeps the newest {@code max}; returns the pairs now held, oldest first. */
     List<String> appendPair(String space, String pair, int max);
 
+    /** Keeps only the newest {@code n} pairs of a space (after a drift: the older ones describe traffic that is gone). */
+    void keepNewest(String space, int n);
+
     /** The encoded pairs held, oldest first. */
     List<String> pairs(String space);
 

@@ -11,6 +11,49 @@ public final class Calibrator {
     private Calibrator() {
     }
 
+    /** Confidence of the drift test: it runs at every verdict, so it is stricter than the bound's. */
+    static final double DRIFT_CONFIDENCE = 0.99;
+
+    /** Fewest recent verdicts above the served threshold the drift test needs before it may speak. */
+    static final int DRIFT_MIN_PAIRS = 10;
+
+    /**
+     * The pairs to decide from after a change in traffic. A serving space whose newest {@code driftWindow} verdicts,
+     * among those at or above the threshold it serves from, are wrong more often than the bound allows (the one-sided
+     * 99% Clopper–Pearson lower bound of their noise-corrected wrong share is above it) keeps only those newest
+     * verdicts: the older ones describe traffic that is gone, and would otherwise outweigh the new. Otherwise all
+     * pairs, unchanged.
+     */
+    public static List<JudgedPair> afterDrift(CalibrationState previous, List<JudgedPair> pairs, SelfCalibration settings) {
+        int window = settings.driftWindow();
+        if (!previous.serving() || window == 0 || pairs.size() <= window) {
+            return pairs;
+        }
+        List<JudgedPair> recent = pairs.subList(pairs.size() - window, pairs.size());
+        int judged = 0;
+        int wrong = 0;
+        int reported = 0;
+        for (JudgedPair p : recent) {
+            if (!p.verifiersPassed() || p.cosine() < previous.threshold()) {
+                continue;
+            }
+            if (p.reported()) {
+                reported++;
+            } else {
+                judged++;
+                wrong += p.same() ? 0 : 1;
+            }
+        }
+        if (judged + reported < DRIFT_MIN_PAIRS) {
+            return pairs;
+        }
+        double rho = settings.judgeNoise();
+        double u = ClopperPearson.lower(wrong, judged, DRIFT_CONFIDENCE);
+        double w = judged == 0 ? 0 : Math.max(0, (u - rho) / (1 - 2 * rho));
+        double lower = (w * judged + reported) / (judged + reported);
+        return lower > settings.maxWrongShare() ? List.copyOf(recent) : pairs;
+    }
+
     /**
      * Decides anew from all judged pairs. A serving space whose bound is broken moves up to the lowest threshold
      * still within it, or back to shadow when none is; it never keeps a threshold the pairs no longer support.

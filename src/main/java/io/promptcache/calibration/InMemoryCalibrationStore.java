@@ -56,6 +56,18 @@ final class InMemoryCalibrationStore implements CalibrationStore {
     }
 
     @Override
+    public void keepNewest(String space, int n) {
+        ArrayDeque<String> q = pairs.get(space);
+        if (q != null) {
+            synchronized (q) {
+                while (q.size() > n) {
+                    q.pollFirst();
+                }
+            }
+        }
+    }
+
+    @Override
     public void register(String space) {
         registered.add(space);
     }

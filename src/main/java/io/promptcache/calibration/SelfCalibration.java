@@ -28,6 +28,7 @@ public final class SelfCalibration {
     public static final double DEFAULT_SERVING_SAMPLE = 0.05;
     public static final int DEFAULT_MIN_JUDGED = 100;
     public static final int DEFAULT_MAX_PAIRS = 4_000;
+    public static final int DEFAULT_DRIFT_WINDOW = 200;
     public static final Duration DEFAULT_JUDGE_TIMEOUT = Duration.ofSeconds(20);
     /** Default floor of a space whose model has no known floor. */
     public static final double DEFAULT_FLOOR = 0.80;
@@ -48,6 +49,8 @@ public final class SelfCalibration {
     private final Duration judgeTimeout;
     private final boolean keepKnownThreshold;
     private final Long samplingSeed;
+    private final boolean anytimeValid;
+    private final int driftWindow;
 
     private SelfCalibration(Builder b) {
         this.judge = b.judge;
@@ -64,6 +67,8 @@ public final class SelfCalibration {
         this.judgeTimeout = b.judgeTimeout;
         this.keepKnownThreshold = b.keepKnownThreshold;
         this.samplingSeed = b.samplingSeed;
+        this.anytimeValid = b.anytimeValid;
+        this.driftWindow = b.driftWindow;
     }
 
     public static Builder builder() {
@@ -132,8 +137,13 @@ public final class SelfCalibration {
         return samplingSeed == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(samplingSeed);
     }
 
+    /** Newest verdicts the drift test reads; 0 when it is off. */
+    public int driftWindow() {
+        return driftWindow;
+    }
+
     public WrongShareBound bound() {
-        return new WrongShareBound(confidence, judgeNoise);
+        return new WrongShareBound(confidence, judgeNoise, anytimeValid);
     }
 
     /** A copy with another judge (the caching model fills in its delegate when none was given). */
@@ -159,6 +169,8 @@ public final class SelfCalibration {
         b.judgeTimeout = judgeTimeout;
         b.keepKnownThreshold = keepKnownThreshold;
         b.samplingSeed = samplingSeed;
+        b.anytimeValid = anytimeValid;
+        b.driftWindow = driftWindow;
         return b;
     }
 
@@ -178,6 +190,8 @@ public final class SelfCalibration {
         private Duration judgeTimeout = DEFAULT_JUDGE_TIMEOUT;
         private boolean keepKnownThreshold = true;
         private Long samplingSeed;
+        private boolean anytimeValid;
+        private int driftWindow = DEFAULT_DRIFT_WINDOW;
 
         /** Who decides whether one answer serves both questions (default: the application's chat model). */
         public Builder judge(PairJudge judge) {
@@ -310,6 +324,31 @@ public final class SelfCalibration {
          */
         public Builder samplingSeed(long seed) {
             this.samplingSeed = seed;
+            return this;
+        }
+
+        /**
+         * Whether the wrong-share bound must hold at every look, however often a space re-decides (a beta-mixture
+         * confidence sequence, {@link BetaMixtureBound}), instead of at each look alone (one-sided Clopper–Pearson,
+         * the default). It is wider, so a space needs more judged pairs to serve and serves from a higher threshold;
+         * docs/quality.md measures the cost.
+         */
+        public Builder anytimeValid(boolean anytimeValid) {
+            this.anytimeValid = anytimeValid;
+            return this;
+        }
+
+        /**
+         * How many of a space's newest verdicts the drift test reads (0 turns it off). When those of them at or above
+         * the threshold it serves from are wrong more often than the bound allows, with 99% confidence, the space
+         * forgets the older verdicts and decides from these alone: it raises its threshold or goes back to shadow.
+         * Default 200. {@code Calibrator.afterDrift} is the rule.
+         */
+        public Builder driftWindow(int verdicts) {
+            if (verdicts < 0) {
+                throw new IllegalArgumentException("driftWindow must be >= 0, got " + verdicts);
+            }
+            this.driftWindow = verdicts;
             return this;
         }
 

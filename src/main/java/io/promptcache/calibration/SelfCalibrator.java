@@ -286,6 +286,13 @@ public final class SelfCalibrator implements AutoCloseable {
             }
             long calls = fromJudge ? judgeCalls : store.addJudgeCalls(name, 0);
             CalibrationState before = s.state;
+            List<JudgedPair> kept = Calibrator.afterDrift(before, pairs, settings);
+            if (kept.size() < pairs.size()) {
+                store.keepNewest(name, kept.size());
+                LOG.warn("PromptCache self-calibration: space {} changed: its newest {} verdicts break the wrong-share bound "
+                        + "at cosine {}; it decides from them alone", name, kept.size(), fmt(before.threshold()));
+                pairs = kept;
+            }
             // decide() takes only the model and dimension from the state it is given; the rest comes from the pairs.
             CalibrationState after = Calibrator.decide(CalibrationState.shadow(s.info.model(), dimensionOf(s)), pairs, settings,
                     calls, clock.millis());

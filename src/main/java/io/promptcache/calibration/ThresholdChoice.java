@@ -37,11 +37,17 @@ public record ThresholdChoice(double threshold, int judged, int wrong, double bo
             }
         }
         eligible.sort(Comparator.comparingDouble(JudgedPair::cosine).reversed());
-        ThresholdChoice best = NONE;
+        // The counts at or above each candidate (each distinct cosine, a threshold takes every pair of its cosine).
+        int n = eligible.size();
+        double[] cosine = new double[n];
+        int[] judgedAt = new int[n];
+        int[] wrongAt = new int[n];
+        int[] reportedAt = new int[n];
+        int candidates = 0;
         int judged = 0;
         int judgedWrong = 0;
         int reported = 0;
-        for (int i = 0; i < eligible.size(); i++) {
+        for (int i = 0; i < n; i++) {
             JudgedPair p = eligible.get(i);
             if (p.reported()) {
                 reported++;
@@ -49,18 +55,28 @@ public record ThresholdChoice(double threshold, int judged, int wrong, double bo
                 judged++;
                 judgedWrong += p.same() ? 0 : 1;
             }
-            if (i + 1 < eligible.size() && eligible.get(i + 1).cosine() == p.cosine()) {
-                continue; // a threshold takes every pair of its cosine
-            }
-            if (judged + reported < minJudged) {
+            if (i + 1 < n && eligible.get(i + 1).cosine() == p.cosine()) {
                 continue;
             }
-            double b = bound.upper(judged, judgedWrong, reported);
-            if (b <= maxWrongShare) {
-                best = new ThresholdChoice(p.cosine(), judged + reported, judgedWrong + reported, b);
+            cosine[candidates] = p.cosine();
+            judgedAt[candidates] = judged;
+            wrongAt[candidates] = judgedWrong;
+            reportedAt[candidates] = reported;
+            candidates++;
+        }
+        // The lowest candidate within the bound wins, so look from the bottom up and stop at the first: a space
+        // decides after every verdict, and most low candidates fail on their observed share alone, with no bound.
+        for (int c = candidates - 1; c >= 0; c--) {
+            int total = judgedAt[c] + reportedAt[c];
+            if (total < minJudged || bound.pointEstimate(judgedAt[c], wrongAt[c], reportedAt[c]) > maxWrongShare) {
+                continue; // the bound is never below the observed share
+            }
+            if (bound.within(judgedAt[c], wrongAt[c], reportedAt[c], maxWrongShare)) {
+                return new ThresholdChoice(cosine[c], total, wrongAt[c] + reportedAt[c],
+                        bound.upper(judgedAt[c], wrongAt[c], reportedAt[c]));
             }
         }
-        return best;
+        return NONE;
     }
 
     /** The bound at a given threshold. */

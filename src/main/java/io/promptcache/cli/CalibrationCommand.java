@@ -34,8 +34,12 @@ public final class CalibrationCommand implements Callable<Integer> {
     @Option(names = "--space", paramLabel = "NAME", description = "Only this vector space (zh, en, or single); reset needs it.")
     String space;
 
-    @Option(names = "--json", description = "Print one JSON object.")
+    @Option(names = "--json", description = "Print one JSON object (with each space's cosine histogram).")
     boolean json;
+
+    @Option(names = "--histogram", description = "Also print each space's judged pairs by cosine, 0.01 wide: judged and "
+            + "judged wrong, the data to choose a floor from (docs/quality.md, \"A floor for your own embedder\").")
+    boolean histogram;
 
     private final PrintStream out;
 
@@ -86,6 +90,11 @@ public final class CalibrationCommand implements Callable<Integer> {
                             r.get("threshold") == null ? "-" : r.get("threshold"), r.get("wrongShareBound"), r.get("judgedPairs"),
                             r.get("judgedWrong"), r.get("judgeCalls"), r.get("model") == null ? "-" : r.get("model"));
                 }
+                if (histogram) {
+                    for (Map<String, Object> r : rows) {
+                        printHistogram(r);
+                    }
+                }
             }
             return 0;
         }
@@ -115,11 +124,49 @@ public final class CalibrationCommand implements Callable<Integer> {
             r.put("phase", "UNREADABLE");
             r.put("wrongShareBound", 1.0);
         }
+        r.put("cosineHistogram", histogram(pairs));
         r.put("judgedPairs", pairs.size());
         r.put("judgedWrong", wrong);
         r.put("unreadablePairs", unreadable);
         r.put("judgeCalls", calibration.addJudgeCalls(name, 0));
         return r;
+    }
+
+    /** Judged pairs by cosine in bins 0.01 wide, from the lowest judged: judged, judged wrong (reported wrong included). */
+    static List<Map<String, Object>> histogram(List<String> encoded) {
+        java.util.TreeMap<Integer, int[]> bins = new java.util.TreeMap<>();
+        for (String e : encoded) {
+            try {
+                JudgedPair p = JudgedPair.decode(e);
+                int[] bin = bins.computeIfAbsent((int) Math.floor(p.cosine() * 100 + 1e-9), k -> new int[2]);
+                bin[0]++;
+                bin[1] += p.same() ? 0 : 1;
+            } catch (IllegalArgumentException unreadable) {
+                // counted as unreadable in the row
+            }
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        bins.forEach((k, v) -> {
+            Map<String, Object> bin = new LinkedHashMap<>();
+            bin.put("from", k / 100.0);
+            bin.put("to", Math.min(1.0, (k + 1) / 100.0));
+            bin.put("judged", v[0]);
+            bin.put("wrong", v[1]);
+            out.add(bin);
+        });
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void printHistogram(Map<String, Object> r) {
+        out.printf("%nspace %s: judged pairs by cosine%n%-13s %7s %7s %11s%n", r.get("space"), "cosine", "judged", "wrong",
+                "wrong share");
+        for (Map<String, Object> bin : (List<Map<String, Object>>) r.get("cosineHistogram")) {
+            int judged = (Integer) bin.get("judged");
+            int wrong = (Integer) bin.get("wrong");
+            out.printf("%.2f – %.2f   %7d %7d %11.3f%n", (Double) bin.get("from"), (Double) bin.get("to"), judged, wrong,
+                    judged == 0 ? 0.0 : (double) wrong / judged);
+        }
     }
 
     private static double round(double d) {

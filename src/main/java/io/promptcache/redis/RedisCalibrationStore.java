@@ -81,6 +81,15 @@ public final class RedisCalibrationStore implements CalibrationStore {
     }
 
     @Override
+    public void keepNewest(String space, int n) {
+        if (n <= 0) {
+            jedis.del(key(space, "pairs"));
+        } else {
+            jedis.ltrim(key(space, "pairs"), -n, -1);
+        }
+    }
+
+    @Override
     public void register(String space) {
         RedisKeys.checkSpaceName(space);
         jedis.sadd(spacesKey(), space);

@@ -227,6 +227,12 @@ public class PromptCacheProperties {
         /** Whether a space in shadow serves at the threshold known for its model (shipped, or promptcache.semantic.threshold). */
         private boolean keepKnownThreshold = true;
 
+        /** Whether the wrong-share bound holds at every look (a confidence sequence) instead of at each look alone (Clopper-Pearson). */
+        private boolean anytimeValid;
+
+        /** Newest verdicts the drift test reads (0: off); a change in traffic they show makes the space forget older ones. */
+        private int driftWindow = io.promptcache.calibration.SelfCalibration.DEFAULT_DRIFT_WINDOW;
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -323,6 +329,22 @@ public class PromptCacheProperties {
             this.keepKnownThreshold = keepKnownThreshold;
         }
 
+        public boolean isAnytimeValid() {
+            return anytimeValid;
+        }
+
+        public void setAnytimeValid(boolean anytimeValid) {
+            this.anytimeValid = anytimeValid;
+        }
+
+        public int getDriftWindow() {
+            return driftWindow;
+        }
+
+        public void setDriftWindow(int driftWindow) {
+            this.driftWindow = driftWindow;
+        }
+
         /**
          * The settings, checked: a bad value fails the application's start naming its property.
          *
@@ -343,7 +365,8 @@ public class PromptCacheProperties {
             check(prefix + "min-judged", () -> b.minJudged(minJudged));
             check(prefix + "max-pairs", () -> b.maxPairs(maxPairs));
             check(prefix + "judge-timeout", () -> b.judgeTimeout(judgeTimeout));
-            b.keepKnownThreshold(keepKnownThreshold);
+            b.keepKnownThreshold(keepKnownThreshold).anytimeValid(anytimeValid);
+            check(prefix + "drift-window", () -> b.driftWindow(driftWindow));
             if (judge != null) {
                 b.judge(judge);
             }

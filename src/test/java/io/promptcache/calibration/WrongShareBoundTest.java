@@ -162,4 +162,71 @@ class WrongShareBoundTest {
         assertThrows(IllegalArgumentException.class, () -> CalibrationState.fromJson("{\"format\":2}"));
         assertThrows(IllegalArgumentException.class, () -> CalibrationState.fromJson("not json"));
     }
+
+    /**
+     * Looked at after every observation, Clopper–Pearson at 95% rules out the true share in far more than 5% of
+     * streams; the beta-mixture confidence sequence ever does in at most about 5%, however many looks.
+     */
+    @Test
+    void theAnytimeBoundHoldsAtEveryLookWhereClopperPearsonDoesNot() {
+        double p = 0.05;
+        double level = -Math.log(0.05);
+        int streams = 400;
+        int everMixture = 0;
+        int everCp = 0;
+        java.util.Random r = new java.util.Random(11);
+        for (int s = 0; s < streams; s++) {
+            int x = 0;
+            boolean mixtureMissed = false;
+            boolean cpMissed = false;
+            for (int n = 1; n <= 1000; n++) {
+                x += r.nextDouble() < p ? 1 : 0;
+                // The true share is ruled out when the martingale reaches 1/alpha (the mixture), or when
+                // P(Binomial(n, p) <= x) <= alpha, i.e. I_p(x + 1, n - x) >= 0.95 (Clopper–Pearson).
+                mixtureMissed |= BetaMixtureBound.logMartingale(x, n, p) >= level;
+                cpMissed |= x < n && ClopperPearson.regularizedBeta(p, x + 1, n - x) >= 0.95;
+            }
+            everMixture += mixtureMissed ? 1 : 0;
+            everCp += cpMissed ? 1 : 0;
+        }
+        System.out.printf("true share ruled out at some look of 1,000 (of %d streams): beta mixture %d, Clopper-Pearson %d%n",
+                streams, everMixture, everCp);
+        assertTrue(everMixture <= 0.07 * streams, "the confidence sequence missed in " + everMixture + " of " + streams);
+        assertTrue(everCp >= 0.15 * streams, "Clopper–Pearson at every look missed in only " + everCp + " of " + streams);
+    }
+
+    @Test
+    void theAnytimeBoundIsWiderThanClopperPearsonAndSitsWhereTheMartingaleCrossesItsLevel() {
+        for (int[] c : new int[][]{{0, 30}, {5, 100}, {15, 240}, {60, 750}}) {
+            double u = BetaMixtureBound.upper(c[0], c[1], 0.95);
+            assertTrue(u > ClopperPearson.upper(c[0], c[1], 0.95), "wider: " + u);
+            assertEquals(-Math.log(0.05), BetaMixtureBound.logMartingale(c[0], c[1], u), 1e-6);
+        }
+        assertEquals(1.0, BetaMixtureBound.upper(0, 0, 0.95));
+        assertEquals(1.0, BetaMixtureBound.upper(4, 4, 0.95));
+        assertTrue(new WrongShareBound(0.95, 0, true).upper(240, 15, 0) > new WrongShareBound(0.95, 0).upper(240, 15, 0));
+    }
+
+    /** The one-evaluation test agrees with the bound it stands for, both bounds, with noise and reported pairs. */
+    @Test
+    void withinAgreesWithTheBound() {
+        java.util.Random r = new java.util.Random(3);
+        for (boolean anytime : new boolean[]{false, true}) {
+            for (double noise : new double[]{0, 0.05}) {
+                WrongShareBound bound = new WrongShareBound(0.95, noise, anytime);
+                for (int i = 0; i < 2000; i++) {
+                    int judged = r.nextInt(400);
+                    int wrong = judged == 0 ? 0 : r.nextInt(Math.max(1, judged / 5));
+                    int reported = r.nextInt(3);
+                    double max = 0.01 + 0.2 * r.nextDouble();
+                    double upper = bound.upper(judged, wrong, reported);
+                    if (Math.abs(upper - max) > 1e-9) {
+                        assertEquals(upper <= max, bound.within(judged, wrong, reported, max),
+                                "judged " + judged + " wrong " + wrong + " reported " + reported + " max " + max + " bound " + upper
+                                        + " anytime " + anytime + " noise " + noise);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -42,6 +42,19 @@ class CalibrationCommandTest {
             assertEquals(120, zh.get("judgedPairs").asInt());
             assertEquals(1, zh.get("judgedWrong").asInt());
             assertEquals(125, zh.get("judgeCalls").asInt());
+            int binned = 0;
+            int binnedWrong = 0;
+            for (JsonNode bin : zh.get("cosineHistogram")) {
+                assertTrue(bin.get("to").asDouble() - bin.get("from").asDouble() <= 0.0100001, bin.toString());
+                binned += bin.get("judged").asInt();
+                binnedWrong += bin.get("wrong").asInt();
+            }
+            assertEquals(120, binned, "every judged pair in one bin");
+            assertEquals(1, binnedWrong);
+            ByteArrayOutputStream text = new ByteArrayOutputStream();
+            Commands.run(new CalibrationCommand(Commands.to(text)), "status", "--histogram", "--store", TestRedis.url(),
+                    "--key-prefix", prefix);
+            assertTrue(text.toString(StandardCharsets.UTF_8).contains("space zh: judged pairs by cosine"), text.toString());
 
             assertEquals(2, Commands.run(new CalibrationCommand(Commands.to(new ByteArrayOutputStream())), "reset",
                     "--store", TestRedis.url(), "--key-prefix", prefix).code(), "reset needs --space");

@@ -283,9 +283,13 @@ class SpringBootStarterTest {
     void selfCalibrationIsTurnedOnWithPropertiesAndABadSettingFailsTheStartNamingIt() throws Exception {
         try (ConfigurableApplicationContext ctx = app("promptcache.semantic.self-calibration.enabled=true",
                 "promptcache.semantic.self-calibration.max-wrong-share=0.1",
-                "promptcache.semantic.self-calibration.keep-known-threshold=false")) {
+                "promptcache.semantic.self-calibration.keep-known-threshold=false",
+                "promptcache.semantic.self-calibration.anytime-valid=true",
+                "promptcache.semantic.self-calibration.drift-window=300")) {
             CachingChatModel model = (CachingChatModel) ctx.getBean(ChatModel.class);
             assertEquals(0.1, model.selfCalibrator().settings().maxWrongShare());
+            assertTrue(model.selfCalibrator().settings().bound().anytimeValid());
+            assertEquals(300, model.selfCalibrator().settings().driftWindow());
             assertEquals(Double.POSITIVE_INFINITY, model.selfCalibrator().threshold("zh"), "in shadow it serves nothing");
             Assistant assistant = ctx.getBean(Assistant.class);
             assertEquals(CacheSource.LLM, ask(assistant, "什么是大模型？"));
@@ -310,5 +314,13 @@ class SpringBootStarterTest {
             root = root.getCause();
         }
         assertTrue(messages.toString().contains("promptcache.semantic.self-calibration.max-wrong-share"), messages.toString());
+        Exception badWindow = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> app("promptcache.semantic.self-calibration.enabled=true",
+                        "promptcache.semantic.self-calibration.drift-window=-1").close());
+        StringBuilder why = new StringBuilder();
+        for (Throwable t = badWindow; t != null; t = t.getCause()) {
+            why.append(t.getMessage()).append(" / ");
+        }
+        assertTrue(why.toString().contains("promptcache.semantic.self-calibration.drift-window"), why.toString());
     }
 }

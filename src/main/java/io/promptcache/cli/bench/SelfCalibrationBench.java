@@ -71,6 +71,15 @@ public final class SelfCalibrationBench implements Callable<Integer> {
                     + "guards only, or none (plain cosine) (default: ${DEFAULT-VALUE}).")
     String verifiers;
 
+    @Option(names = "--drift", paramLabel = "FILE",
+            description = "A change in traffic: halfway through the stream, switch to this file's stream half, and report the "
+                    + "wrong share, on this file's holdout half, of what is served after the switch.")
+    Path drift;
+
+    @Option(names = "--anytime-valid", description = "Bound the wrong share with a confidence sequence, valid at every look "
+            + "(SelfCalibration.Builder.anytimeValid), instead of Clopper–Pearson.")
+    boolean anytimeValid;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -107,6 +116,7 @@ public final class SelfCalibrationBench implements Callable<Integer> {
         List<PairFeatures> all = split ? only(pairs) : null;
         List<PairFeatures> streamFile = split ? null : only(stream);
         List<PairFeatures> holdoutFile = split ? null : only(holdout);
+        List<PairFeatures> driftFile = drift == null ? null : only(drift);
 
         List<Map<String, Object>> perSeed = new ArrayList<>();
         List<Double> served = new ArrayList<>();
@@ -115,6 +125,8 @@ public final class SelfCalibrationBench implements Callable<Integer> {
         List<Double> shippedWrong = new ArrayList<>();
         int within = 0;
         int clearlyOverBound = 0;
+        int withinAtEveryLook = 0;
+        int withinAfterSwitch = 0;
         for (int seed = 1; seed <= seeds; seed++) {
             Random shuffle = new Random(seed);
             List<PairFeatures> s;
@@ -129,12 +141,25 @@ public final class SelfCalibrationBench implements Callable<Integer> {
                 Collections.shuffle(s, shuffle);
                 h = holdoutFile;
             }
-            Run run = calibrate(s, settings, new Random(1_000_003L * seed + 17));
+            List<PairFeatures> afterHoldout = null;
+            int switchAt = Integer.MAX_VALUE;
+            if (driftFile != null) {
+                List<PairFeatures> other = new ArrayList<>(driftFile);
+                Collections.shuffle(other, new Random(seed + 7_919L));
+                List<PairFeatures> changed = new ArrayList<>(s.subList(0, s.size() / 2));
+                switchAt = changed.size();
+                changed.addAll(other.subList(0, other.size() / 2));
+                afterHoldout = other.subList(other.size() / 2, other.size());
+                s = changed;
+            }
+            Run run = calibrate(s, h, switchAt, afterHoldout, settings, new Random(1_000_003L * seed + 17));
             Outcome learnt = Outcome.of(h, run.thresholds);
             Outcome best = oracle(h, maxWrongShare);
             Outcome shipped = Outcome.of(h, spacesOf(h, space -> OperatingPoint.shipped(space).threshold()));
             boolean ok = learnt.wrongShare() <= maxWrongShare;
             within += ok ? 1 : 0;
+            boolean okAtEveryLook = run.worstLookWrongShare() <= maxWrongShare;
+            withinAtEveryLook += okAtEveryLook ? 1 : 0;
             served.add(learnt.servedShare());
             oracle.add(best.servedShare());
             shippedServed.add(shipped.servedShare());
@@ -153,6 +178,17 @@ public final class SelfCalibrationBench implements Callable<Integer> {
             clearlyOverBound += clearlyOver ? 1 : 0;
             row.put("holdoutServed", round(learnt.servedShare()));
             row.put("withinBound", ok);
+            row.put("worstLookWrongShare", round(run.worstLookWrongShare()));
+            row.put("withinBoundAtEveryLook", okAtEveryLook);
+            if (afterHoldout != null) {
+                Outcome after = Outcome.of(afterHoldout, run.thresholds());
+                boolean okAfter = run.worstLookAfterSwitch() <= maxWrongShare;
+                withinAfterSwitch += okAfter ? 1 : 0;
+                row.put("afterSwitchWrongShare", round(after.wrongShare()));
+                row.put("afterSwitchServed", round(after.servedShare()));
+                row.put("afterSwitchWorstLookWrongShare", round(run.worstLookAfterSwitch()));
+                row.put("afterSwitchWithinBoundAtEveryLook", okAfter);
+            }
             row.put("oracleThreshold", thresholds(best.thresholds));
             row.put("oracleServed", round(best.servedShare()));
             perSeed.add(row);
@@ -163,9 +199,15 @@ public final class SelfCalibrationBench implements Callable<Integer> {
         summary.put("judgeNoise", judgeNoise);
         summary.put("judged", judged);
         summary.put("confidence", confidence);
+        summary.put("anytimeValid", anytimeValid);
         summary.put("seeds", seeds);
         summary.put("seedsWithinBound", within);
         summary.put("seedsWhoseHoldoutIntervalIsAboveTheBound", clearlyOverBound);
+        summary.put("seedsWithinBoundAtEveryLook", withinAtEveryLook);
+        if (driftFile != null) {
+            summary.put("drift", drift.toString());
+            summary.put("seedsWithinBoundAfterSwitchAtEveryLook", withinAfterSwitch);
+        }
         summary.put("medianServed", round(median(served)));
         summary.put("oracleStaticServed", round(median(oracle)));
         summary.put("servedToOracle", median(oracle) == 0 ? null : round(median(served) / median(oracle)));
@@ -182,7 +224,7 @@ public final class SelfCalibrationBench implements Callable<Integer> {
 
     private SelfCalibration settings() {
         SelfCalibration.Builder b = SelfCalibration.builder().maxWrongShare(maxWrongShare).judgeNoise(judgeNoise)
-                .confidence(confidence).maxPairs(Math.max(judged, SelfCalibration.DEFAULT_MIN_JUDGED))
+                .confidence(confidence).anytimeValid(anytimeValid).maxPairs(Math.max(judged, SelfCalibration.DEFAULT_MIN_JUDGED))
                 .minJudged(Math.min(SelfCalibration.DEFAULT_MIN_JUDGED, judged));
         if (floor != null) {
             b.floor(floor);
@@ -194,19 +236,32 @@ public final class SelfCalibrationBench implements Callable<Integer> {
         return QualityBench.load(List.of(file), embedding, !noCache).values().iterator().next();
     }
 
-    /** What the stream taught: the threshold of each space that serves, and how many verdicts it took. */
-    private record Run(Map<String, Double> thresholds, int judged, int skippedByVerifiers) {
+    /**
+     * What the stream taught: the threshold of each space that serves, and how many verdicts it took; and over every
+     * look (a space re-decides after each verdict, as in the cache), the highest wrong share any threshold it served
+     * from would have had on the holdout.
+     */
+    private record Run(Map<String, Double> thresholds, int judged, int skippedByVerifiers, double worstLookWrongShare,
+                       double worstLookAfterSwitch) {
     }
 
     /**
      * The stream, in order, as the cache sees it in shadow: a best candidate at or above the floor is first run
      * through the verifier chain (a pair the chain rejects is never served, so it costs no judge call), then judged.
      */
-    private Run calibrate(List<PairFeatures> stream, SelfCalibration settings, Random noise) {
+    private Run calibrate(List<PairFeatures> stream, List<PairFeatures> holdout, int switchAt, List<PairFeatures> afterSwitch,
+                          SelfCalibration settings, Random noise) {
         Map<String, List<JudgedPair>> bySpace = new TreeMap<>();
+        Map<String, Double> serving = new TreeMap<>();
+        Map<Map<String, Double>, Double> holdoutWrong = new java.util.HashMap<>();
+        Map<Map<String, Double>, Double> afterWrong = new java.util.HashMap<>();
+        double worst = 0;
+        double worstAfter = 0;
+        int index = -1;
         int verdicts = 0;
         int skipped = 0;
         for (PairFeatures f : stream) {
+            index++;
             if (verdicts >= judged) {
                 break;
             }
@@ -218,18 +273,35 @@ public final class SelfCalibrationBench implements Callable<Integer> {
                 continue;
             }
             boolean verdict = noise.nextDouble() < judgeNoise ? !f.same() : f.same();
-            bySpace.computeIfAbsent(f.space(), k -> new ArrayList<>()).add(JudgedPair.judged(f.cosine(), true, verdict));
+            List<JudgedPair> pairs = bySpace.computeIfAbsent(f.space(), k -> new ArrayList<>());
+            pairs.add(JudgedPair.judged(f.cosine(), true, verdict));
             verdicts++;
-        }
-        Map<String, Double> thresholds = new TreeMap<>();
-        for (Map.Entry<String, List<JudgedPair>> e : bySpace.entrySet()) {
-            CalibrationState state = Calibrator.decide(CalibrationState.shadow(e.getKey(), -1), e.getValue(), settings,
-                    e.getValue().size(), 0);
-            if (state.serving()) {
-                thresholds.put(e.getKey(), state.threshold());
+            // A look, as the cache takes one after each verdict: what it would serve from now on. The drift test
+            // first, as SelfCalibrator runs it: a space that serves may forget verdicts of traffic that is gone.
+            Double current = serving.get(f.space());
+            CalibrationState previous = current == null ? CalibrationState.shadow(f.space(), -1)
+                    : new CalibrationState(f.space(), -1, io.promptcache.calibration.CalibrationPhase.SERVING, current, 0,
+                    pairs.size(), 0, 0, 0);
+            List<JudgedPair> kept = Calibrator.afterDrift(previous, pairs, settings);
+            if (kept.size() < pairs.size()) {
+                pairs.subList(0, pairs.size() - kept.size()).clear();
+            }
+            CalibrationState look = Calibrator.decide(CalibrationState.shadow(f.space(), -1), pairs, settings, pairs.size(), 0);
+            if (look.serving()) {
+                serving.put(f.space(), look.threshold());
+            } else {
+                serving.remove(f.space());
+            }
+            if (!serving.isEmpty()) {
+                Map<String, Double> now = new TreeMap<>(serving);
+                if (index < switchAt) {
+                    worst = Math.max(worst, holdoutWrong.computeIfAbsent(now, t -> Outcome.of(holdout, t).wrongShare()));
+                } else {
+                    worstAfter = Math.max(worstAfter, afterWrong.computeIfAbsent(now, t -> Outcome.of(afterSwitch, t).wrongShare()));
+                }
             }
         }
-        return new Run(thresholds, verdicts, skipped);
+        return new Run(serving, verdicts, skipped, worst, worstAfter); // the last look of each space decided from its pairs
     }
 
     /** The space's verifier chain, with no threshold of its own: the shipped chain of its model. */
@@ -352,10 +424,10 @@ public final class SelfCalibrationBench implements Callable<Integer> {
                     ci == null ? "-" : ((List<?>) ci).get(0) + "–" + ((List<?>) ci).get(1), r.get("holdoutServed"),
                     r.get("withinBound"), r.get("oracleThreshold"), r.get("oracleServed"));
         }
-        out.printf("%nseeds within the bound: %s of %s (%s with the holdout's whole 95%% interval above it); "
+        out.printf("%nseeds within the bound: %s of %s (%s with the holdout's whole 95%% interval above it; %s at every look); "
                         + "median served %s, hindsight %s (%s of it); shipped point serves %s at %s wrong%n",
                 summary.get("seedsWithinBound"), summary.get("seeds"), summary.get("seedsWhoseHoldoutIntervalIsAboveTheBound"),
-                summary.get("medianServed"),
+                summary.get("seedsWithinBoundAtEveryLook"), summary.get("medianServed"),
                 summary.get("oracleStaticServed"), summary.get("servedToOracle"), summary.get("shippedServed"),
                 summary.get("shippedWrongShare"));
     }

@@ -53,7 +53,37 @@ class SelfCalibrationBenchTest {
         }
         assertEquals(within, r.get("seedsWithinBound").asInt());
         assertEquals(overBound, r.get("seedsWhoseHoldoutIntervalIsAboveTheBound").asInt());
+        int everyLook = 0;
+        for (JsonNode seed : r.get("perSeed")) {
+            boolean ok = seed.get("worstLookWrongShare").asDouble() <= 0.2;
+            assertEquals(ok, seed.get("withinBoundAtEveryLook").asBoolean(), seed.toString());
+            assertTrue(seed.get("worstLookWrongShare").asDouble() >= seed.get("holdoutWrongShare").asDouble(),
+                    "the last look is one of the looks: " + seed);
+            everyLook += ok ? 1 : 0;
+        }
+        assertEquals(everyLook, r.get("seedsWithinBoundAtEveryLook").asInt());
         assertTrue(r.has("medianServed") && r.has("oracleStaticServed") && r.has("shippedServed") && r.has("shippedWrongShare"));
+    }
+
+    @Test
+    void aDriftRunScoresWhatIsServedAfterTheSwitchOnTheSecondFile() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Commands.Run run = Commands.run(new SelfCalibrationBench(Commands.to(bytes)), "--pairs", PAIRS, "--drift", PAIRS,
+                "--no-cache", "--verifiers", "guards", "--max-wrong-share", "0.2", "--judge-noise", "0", "--judged", "100",
+                "--seeds", "3", "--anytime-valid", "--json");
+        assertEquals(0, run.code(), run.out());
+        JsonNode r = new ObjectMapper().readTree(bytes.toString(StandardCharsets.UTF_8));
+        assertTrue(r.get("anytimeValid").asBoolean());
+        int after = 0;
+        for (JsonNode seed : r.get("perSeed")) {
+            for (String field : List.of("afterSwitchWrongShare", "afterSwitchServed", "afterSwitchWorstLookWrongShare")) {
+                assertTrue(seed.has(field), field + " in " + seed);
+            }
+            boolean ok = seed.get("afterSwitchWorstLookWrongShare").asDouble() <= 0.2;
+            assertEquals(ok, seed.get("afterSwitchWithinBoundAtEveryLook").asBoolean());
+            after += ok ? 1 : 0;
+        }
+        assertEquals(after, r.get("seedsWithinBoundAfterSwitchAtEveryLook").asInt());
     }
 
     @Test
