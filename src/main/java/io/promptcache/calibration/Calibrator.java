@@ -30,27 +30,11 @@ public final class Calibrator {
             return pairs;
         }
         List<JudgedPair> recent = pairs.subList(pairs.size() - window, pairs.size());
-        int judged = 0;
-        int wrong = 0;
-        int reported = 0;
-        for (JudgedPair p : recent) {
-            if (!p.verifiersPassed() || p.cosine() < previous.threshold()) {
-                continue;
-            }
-            if (p.reported()) {
-                reported++;
-            } else {
-                judged++;
-                wrong += p.same() ? 0 : 1;
-            }
-        }
-        if (judged + reported < DRIFT_MIN_PAIRS) {
+        ThresholdChoice.Above c = ThresholdChoice.Above.count(previous.threshold(), recent);
+        if (c.judged() + c.reported() < DRIFT_MIN_PAIRS) {
             return pairs;
         }
-        double rho = settings.judgeNoise();
-        double u = ClopperPearson.lower(wrong, judged, DRIFT_CONFIDENCE);
-        double w = judged == 0 ? 0 : Math.max(0, (u - rho) / (1 - 2 * rho));
-        double lower = (w * judged + reported) / (judged + reported);
+        double lower = settings.bound().lower(c.judged(), c.judgedWrong(), c.reported(), DRIFT_CONFIDENCE);
         return lower > settings.maxWrongShare() ? List.copyOf(recent) : pairs;
     }
 

@@ -81,20 +81,30 @@ public record ThresholdChoice(double threshold, int judged, int wrong, double bo
 
     /** The bound at a given threshold. */
     public static ThresholdChoice at(double threshold, List<JudgedPair> pairs, WrongShareBound bound) {
-        int judged = 0;
-        int judgedWrong = 0;
-        int reported = 0;
-        for (JudgedPair p : pairs) {
-            if (!p.verifiersPassed() || p.cosine() < threshold) {
-                continue;
+        Above c = Above.count(threshold, pairs);
+        return new ThresholdChoice(threshold, c.judged() + c.reported(), c.judgedWrong() + c.reported(),
+                bound.upper(c.judged(), c.judgedWrong(), c.reported()));
+    }
+
+    /** The pairs the chain accepted at or above a threshold: judged, judged wrong, reported wrong. */
+    record Above(int judged, int judgedWrong, int reported) {
+
+        static Above count(double threshold, List<JudgedPair> pairs) {
+            int judged = 0;
+            int judgedWrong = 0;
+            int reported = 0;
+            for (JudgedPair p : pairs) {
+                if (!p.verifiersPassed() || p.cosine() < threshold) {
+                    continue;
+                }
+                if (p.reported()) {
+                    reported++;
+                } else {
+                    judged++;
+                    judgedWrong += p.same() ? 0 : 1;
+                }
             }
-            if (p.reported()) {
-                reported++;
-            } else {
-                judged++;
-                judgedWrong += p.same() ? 0 : 1;
-            }
+            return new Above(judged, judgedWrong, reported);
         }
-        return new ThresholdChoice(threshold, judged + reported, judgedWrong + reported, bound.upper(judged, judgedWrong, reported));
     }
 }

@@ -83,6 +83,22 @@ public final class WrongShareBound {
     }
 
     /**
+     * The one-sided Clopper–Pearson lower bound on the true wrong share, with the same noise correction and the
+     * reported pairs added as certain: evidence that the share is above a level (the drift test), not below it.
+     */
+    public double lower(int judged, int judgedWrong, int reported, double lowerConfidence) {
+        if (judged + reported == 0) {
+            return 0;
+        }
+        double w = 0;
+        if (judged > 0) {
+            double u = ClopperPearson.lower(judgedWrong, judged, lowerConfidence);
+            w = Math.min(1, Math.max(0, (u - judgeNoise) / (1 - 2 * judgeNoise)));
+        }
+        return (w * judged + reported) / (judged + reported);
+    }
+
+    /**
      * The same correction applied to the observed share instead of its bound: never above {@link #upper}, since
      * both bounds are at least the observed share and the correction is monotone.
      */
