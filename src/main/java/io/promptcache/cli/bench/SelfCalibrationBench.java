@@ -71,6 +71,11 @@ public final class SelfCalibrationBench implements Callable<Integer> {
                     + "guards only, or none (plain cosine) (default: ${DEFAULT-VALUE}).")
     String verifiers;
 
+    @Option(names = "--alignment-min", paramLabel = "SCORE",
+            description = "With --verifiers shipped: the token-alignment score a candidate needs, in place of the space's "
+                    + "shipped one (0.93 for both in-process models; 0 turns the alignment off, keeping the guards).")
+    Double alignmentMin;
+
     @Option(names = "--drift", paramLabel = "FILE",
             description = "A change in traffic: halfway through the stream, switch to this file's stream half, and report the "
                     + "wrong share, on this file's holdout half, of what is served after the switch.")
@@ -200,6 +205,8 @@ public final class SelfCalibrationBench implements Callable<Integer> {
         summary.put("judged", judged);
         summary.put("confidence", confidence);
         summary.put("anytimeValid", anytimeValid);
+        summary.put("verifiers", verifiers);
+        summary.put("alignmentMin", alignmentMin);
         summary.put("seeds", seeds);
         summary.put("seedsWithinBound", within);
         summary.put("seedsWhoseHoldoutIntervalIsAboveTheBound", clearlyOverBound);
@@ -314,8 +321,14 @@ public final class SelfCalibrationBench implements Callable<Integer> {
             ThreadLocal.withInitial(() -> space -> OperatingPoint.shipped(space).withThreshold(-1));
 
     private java.util.function.Function<String, OperatingPoint> chainOption() {
+        if (alignmentMin != null && (!verifiers.equals("shipped") || alignmentMin < 0 || alignmentMin > 1)) {
+            throw new IllegalArgumentException("--alignment-min goes with --verifiers shipped and is in [0, 1], was " + alignmentMin);
+        }
         return switch (verifiers) {
-            case "shipped" -> space -> OperatingPoint.shipped(space).withThreshold(-1);
+            case "shipped" -> space -> {
+                OperatingPoint p = OperatingPoint.shipped(space).withThreshold(-1);
+                return alignmentMin == null ? p : new OperatingPoint(-1, p.lexical(), p.context(), alignmentMin, p.alignmentAbove());
+            };
             case "guards" -> space -> new OperatingPoint(-1, true, true, 0, 1.01);
             case "none" -> space -> OperatingPoint.plainCosine(-1);
             default -> throw new IllegalArgumentException("--verifiers must be shipped, guards or none, was " + verifiers);
