@@ -220,6 +220,9 @@ public final class SelfCalibrationBench implements Callable<Integer> {
         summary.put("servedToOracle", median(oracle) == 0 ? null : round(median(served) / median(oracle)));
         summary.put("shippedServed", round(median(shippedServed)));
         summary.put("shippedWrongShare", round(median(shippedWrong)));
+        if (split) {
+            ceiling(all, summary);
+        }
         summary.put("perSeed", perSeed);
         if (json) {
             out.println(new ObjectMapper().writeValueAsString(summary));
@@ -408,6 +411,27 @@ public final class SelfCalibrationBench implements Callable<Integer> {
         return Outcome.of(holdout, best);
     }
 
+    /**
+     * What any rule could serve and still be within the bound on 95% of holdouts. A holdout half is a sample: a
+     * threshold whose true wrong share is exactly δ shows more than δ on about half of them. Taking the whole file as
+     * the truth, the threshold that serves most with a wrong share at most δ − 1.645·√(δ(1−δ)/m), m the hits it
+     * serves on a half, is about the most a rule can serve while 95 of 100 holdouts stay within δ (wholeFileCeiling),
+     * beside the threshold whose whole-file share is δ itself (wholeFileAtBound); both as a share of the file's
+     * paraphrases, which is comparable with the holdout's medianServed and oracleStaticServed.
+     */
+    private static void ceiling(List<PairFeatures> all, Map<String, Object> summary) {
+        double delta = (Double) summary.get("maxWrongShare");
+        Outcome atBound = oracle(all, delta);
+        double hitsOnAHalf = (atBound.servedRight() + atBound.servedWrong()) / 2.0;
+        double margin = hitsOnAHalf == 0 ? 0 : 1.645 * Math.sqrt(delta * (1 - delta) / hitsOnAHalf);
+        Outcome ceiling = oracle(all, Math.max(0, delta - margin));
+        summary.put("wholeFileAtBound", round(atBound.servedShare()));
+        summary.put("wholeFileCeiling", round(ceiling.servedShare()));
+        summary.put("wholeFileCeilingWrongShare", round(ceiling.wrongShare()));
+        Object oracle = summary.get("oracleStaticServed");
+        summary.put("ceilingToOracle", oracle instanceof Double o && o > 0 ? round(ceiling.servedShare() / o) : null);
+    }
+
     private static Map<String, Double> spacesOf(List<PairFeatures> holdout, java.util.function.ToDoubleFunction<String> threshold) {
         Map<String, Double> out = new TreeMap<>();
         for (PairFeatures f : holdout) {
@@ -443,6 +467,11 @@ public final class SelfCalibrationBench implements Callable<Integer> {
                 summary.get("seedsWithinBoundAtEveryLook"), summary.get("medianServed"),
                 summary.get("oracleStaticServed"), summary.get("servedToOracle"), summary.get("shippedServed"),
                 summary.get("shippedWrongShare"));
+        if (summary.containsKey("wholeFileCeiling")) {
+            out.printf("the whole file as the truth: %s served at δ itself; %s (%s of hindsight) at the share that 95%% of "
+                            + "holdouts keep within δ%n", summary.get("wholeFileAtBound"), summary.get("wholeFileCeiling"),
+                    summary.get("ceilingToOracle"));
+        }
     }
 
     static double median(List<Double> values) {

@@ -62,6 +62,9 @@ class SelfCalibrationBenchTest {
             everyLook += ok ? 1 : 0;
         }
         assertEquals(everyLook, r.get("seedsWithinBoundAtEveryLook").asInt());
+        assertTrue(r.get("wholeFileCeiling").asDouble() <= r.get("wholeFileAtBound").asDouble(),
+                "a margin for holdout noise never serves more: " + r);
+        assertTrue(r.get("wholeFileCeilingWrongShare").asDouble() <= 0.2, r.toString());
         assertTrue(r.has("medianServed") && r.has("oracleStaticServed") && r.has("shippedServed") && r.has("shippedWrongShare"));
     }
 
