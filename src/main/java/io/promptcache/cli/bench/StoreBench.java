@@ -143,10 +143,6 @@ public final class StoreBench implements Callable<Integer> {
             out.printf("exact hit: %d HMGET, %d EVALSHA, %d EXISTS on the caller's path; "
                     + "hit metadata follows in a background pipeline; answer JSON %d bytes%n",
                     after[0] - before[0], after[1] - before[1], after[2] - before[2], valueBytes);
-            out.printf("hit-rt: --hit-round-trips, the reads one store keeps on the wire; a hit goes alone (one round trip) "
-                    + "while at most twice that many are in flight, and later hits share the next read%n");
-            out.printf("%n%-8s %11s %14s %10s %10s %16s %8s %14s %10s%n", "threads", "hit-rt", "hits/s", "p50 ms", "p99 ms", "redis GET/s", "ratio",
-                    "raw HMGET/s", "raw ratio");
         }
         HostAndPort hp = config.nodes().iterator().next();
         String tag = io.promptcache.redis.RedisKeys.tenantTag("bench");
@@ -155,6 +151,14 @@ public final class StoreBench implements Callable<Integer> {
         runExact(2, entries, id -> cache.hit("bench", id).isPresent(), Math.min(2, seconds));
         runExact(2, entries, id -> jedis.hmget(cache.keys().entry(tag, id).getBytes(StandardCharsets.UTF_8), READ_FIELDS).get(1) != null, Math.min(2, seconds));
         clientCost(cache, tag, entries);
+        if (!json) {
+            // The table's legend and header after the one-thread line, so that its rows follow it directly.
+            status.clear();
+            out.printf("hit-rt: --hit-round-trips, the reads one store keeps on the wire; a hit goes alone (one round trip) "
+                    + "while at most twice that many are in flight, and later hits share the next read%n");
+            out.printf("%n%-8s %11s %14s %10s %10s %16s %8s %14s %10s%n", "threads", "hit-rt", "hits/s", "p50 ms", "p99 ms", "redis GET/s", "ratio",
+                    "raw HMGET/s", "raw ratio");
+        }
         for (int t : threads) {
             // The machine's speed drifts within seconds: each run is compared with redis-benchmark just before and
             // just after it (GET, run, GET, run, GET ...), so a ratio is never against a reference from another minute.
@@ -243,6 +247,7 @@ public final class StoreBench implements Callable<Integer> {
             row.put("rawHmgetBytesAllocated", Math.round(raw[1]));
             printJson(row);
         } else {
+            status.clear();
             out.printf("one thread, per hit: %.1f us and %d bytes allocated; the bare HMGET of the same fields: %.1f us, %d bytes%n",
                     hit[0], Math.round(hit[1]), raw[0], Math.round(raw[1]));
         }
