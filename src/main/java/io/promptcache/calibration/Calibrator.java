@@ -39,6 +39,30 @@ public final class Calibrator {
     }
 
     /**
+     * One step of a space, as the cache takes it after each verdict: the drift test ({@link #afterDrift}), then a
+     * decision ({@link #decide}) from the pairs it keeps.
+     *
+     * @param pairs   the pairs the space keeps after this step: all it had, or the newest after a drift
+     * @param state   the decision
+     * @param drifted whether the drift test dropped older pairs (the store must then keep only {@code pairs})
+     */
+    public record Step(List<JudgedPair> pairs, CalibrationState state, boolean drifted) {
+    }
+
+    /**
+     * {@link #afterDrift} then {@link #decide}: the one step that the cache ({@code SelfCalibrator}) and the bench both
+     * run. {@code previous} is the state the space serves with now; only its phase and threshold (for the drift test)
+     * and its model and dimension (for the decision) are read.
+     */
+    public static Step next(CalibrationState previous, List<JudgedPair> pairs, SelfCalibration settings, long judgeCalls,
+                            long now) {
+        List<JudgedPair> kept = afterDrift(previous, pairs, settings);
+        CalibrationState decided = decide(CalibrationState.shadow(previous.model(), previous.dimension()), kept, settings,
+                judgeCalls, now);
+        return new Step(kept, decided, kept.size() < pairs.size());
+    }
+
+    /**
      * Decides anew from all judged pairs. A serving space whose bound is broken moves up to the lowest threshold
      * still within it, or back to shadow when none is; it never keeps a threshold the pairs no longer support.
      */

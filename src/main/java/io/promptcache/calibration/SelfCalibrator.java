@@ -286,16 +286,16 @@ public final class SelfCalibrator implements AutoCloseable {
             }
             long calls = fromJudge ? judgeCalls : store.addJudgeCalls(name, 0);
             CalibrationState before = s.state;
-            List<JudgedPair> kept = Calibrator.afterDrift(before, pairs, settings);
-            if (kept.size() < pairs.size()) {
-                store.keepNewest(name, kept.size());
+            // The model and dimension are this instance's own; the phase and threshold the ones it serves with now.
+            CalibrationState current = new CalibrationState(s.info.model(), dimensionOf(s), before.phase(), before.threshold(),
+                    before.bound(), before.judged(), before.judgedWrong(), before.judgeCalls(), before.updatedAt());
+            Calibrator.Step step = Calibrator.next(current, pairs, settings, calls, clock.millis());
+            if (step.drifted()) {
+                store.keepNewest(name, step.pairs().size());
                 LOG.warn("PromptCache self-calibration: space {} changed: its newest {} verdicts break the wrong-share bound "
-                        + "at cosine {}; it decides from them alone", name, kept.size(), fmt(before.threshold()));
-                pairs = kept;
+                        + "at cosine {}; it decides from them alone", name, step.pairs().size(), fmt(before.threshold()));
             }
-            // decide() takes only the model and dimension from the state it is given; the rest comes from the pairs.
-            CalibrationState after = Calibrator.decide(CalibrationState.shadow(s.info.model(), dimensionOf(s)), pairs, settings,
-                    calls, clock.millis());
+            CalibrationState after = step.state();
             store.saveState(name, after.toJson());
             s.state = after;
             announce(name, before, after);

@@ -104,11 +104,14 @@ public final class CalibrationCommand implements Callable<Integer> {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("space", name);
         List<String> pairs = calibration.pairs(name);
+        List<JudgedPair> readable = new ArrayList<>(pairs.size());
         int wrong = 0;
         int unreadable = 0;
         for (String p : pairs) {
             try {
-                wrong += JudgedPair.decode(p).same() ? 0 : 1;
+                JudgedPair pair = JudgedPair.decode(p);
+                readable.add(pair);
+                wrong += pair.same() ? 0 : 1;
             } catch (IllegalArgumentException e) {
                 unreadable++;
             }
@@ -124,7 +127,7 @@ public final class CalibrationCommand implements Callable<Integer> {
             r.put("phase", "UNREADABLE");
             r.put("wrongShareBound", 1.0);
         }
-        r.put("cosineHistogram", histogram(pairs));
+        r.put("cosineHistogram", histogram(readable));
         r.put("judgedPairs", pairs.size());
         r.put("judgedWrong", wrong);
         r.put("unreadablePairs", unreadable);
@@ -133,17 +136,12 @@ public final class CalibrationCommand implements Callable<Integer> {
     }
 
     /** Judged pairs by cosine in bins 0.01 wide, from the lowest judged: judged, judged wrong (reported wrong included). */
-    static List<Map<String, Object>> histogram(List<String> encoded) {
+    static List<Map<String, Object>> histogram(List<JudgedPair> pairs) {
         java.util.TreeMap<Integer, int[]> bins = new java.util.TreeMap<>();
-        for (String e : encoded) {
-            try {
-                JudgedPair p = JudgedPair.decode(e);
-                int[] bin = bins.computeIfAbsent((int) Math.floor(p.cosine() * 100 + 1e-9), k -> new int[2]);
-                bin[0]++;
-                bin[1] += p.same() ? 0 : 1;
-            } catch (IllegalArgumentException unreadable) {
-                // counted as unreadable in the row
-            }
+        for (JudgedPair p : pairs) {
+            int[] bin = bins.computeIfAbsent((int) Math.floor(p.cosine() * 100 + 1e-9), k -> new int[2]);
+            bin[0]++;
+            bin[1] += p.same() ? 0 : 1;
         }
         List<Map<String, Object>> out = new ArrayList<>();
         bins.forEach((k, v) -> {

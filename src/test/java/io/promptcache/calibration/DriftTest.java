@@ -52,11 +52,11 @@ class DriftTest {
     }
 
     static CalibrationState step(CalibrationState state, List<JudgedPair> pairs, SelfCalibration settings) {
-        List<JudgedPair> kept = Calibrator.afterDrift(state, pairs, settings);
-        if (kept.size() < pairs.size()) {
-            pairs.subList(0, pairs.size() - kept.size()).clear(); // the store keeps the newest only
+        Calibrator.Step step = Calibrator.next(state, pairs, settings, pairs.size(), 0);
+        if (step.drifted()) {
+            pairs.subList(0, pairs.size() - step.pairs().size()).clear(); // the store keeps the newest only
         }
-        return Calibrator.decide(state, pairs, settings, pairs.size(), 0);
+        return step.state();
     }
 
     @Test

@@ -262,6 +262,7 @@ public final class SelfCalibrationBench implements Callable<Integer> {
     private Run calibrate(List<PairFeatures> stream, List<PairFeatures> holdout, int switchAt, List<PairFeatures> afterSwitch,
                           SelfCalibration settings, Random noise) {
         Map<String, List<JudgedPair>> bySpace = new TreeMap<>();
+        Map<String, CalibrationState> states = new TreeMap<>();
         Map<String, Double> serving = new TreeMap<>();
         Map<Map<String, Double>, Double> holdoutWrong = new java.util.HashMap<>();
         Map<Map<String, Double>, Double> afterWrong = new java.util.HashMap<>();
@@ -286,17 +287,15 @@ public final class SelfCalibrationBench implements Callable<Integer> {
             List<JudgedPair> pairs = bySpace.computeIfAbsent(f.space(), k -> new ArrayList<>());
             pairs.add(JudgedPair.judged(f.cosine(), true, verdict));
             verdicts++;
-            // A look, as the cache takes one after each verdict: what it would serve from now on. The drift test
-            // first, as SelfCalibrator runs it: a space that serves may forget verdicts of traffic that is gone.
-            Double current = serving.get(f.space());
-            CalibrationState previous = current == null ? CalibrationState.shadow(f.space(), -1)
-                    : new CalibrationState(f.space(), -1, io.promptcache.calibration.CalibrationPhase.SERVING, current, 0,
-                    pairs.size(), 0, 0, 0);
-            List<JudgedPair> kept = Calibrator.afterDrift(previous, pairs, settings);
-            if (kept.size() < pairs.size()) {
-                pairs.subList(0, pairs.size() - kept.size()).clear();
+            // A look, as the cache takes one after each verdict (the drift test, then a decision): what it would serve
+            // from now on. A space that serves may forget verdicts of traffic that is gone.
+            Calibrator.Step step = Calibrator.next(states.getOrDefault(f.space(), CalibrationState.shadow(f.space(), -1)),
+                    pairs, settings, pairs.size(), 0);
+            if (step.drifted()) {
+                pairs.subList(0, pairs.size() - step.pairs().size()).clear(); // the store keeps the newest only
             }
-            CalibrationState look = Calibrator.decide(CalibrationState.shadow(f.space(), -1), pairs, settings, pairs.size(), 0);
+            CalibrationState look = step.state();
+            states.put(f.space(), look);
             if (look.serving()) {
                 serving.put(f.space(), look.threshold());
             } else {
