@@ -11,7 +11,8 @@ import java.io.PrintStream;
 @Command(name = "promptcache", mixinStandardHelpOptions = true, versionProvider = PromptCacheCli.Version.class,
         description = "Exact, semantic and provider-prefix caching for LangChain4j agents.",
         subcommands = {ChatCommand.class, StatsCommand.class, EntriesCommand.class, ClearCommand.class, FeedbackCommand.class,
-                BenchCommand.class, CalibrateCommand.class, CalibrationCommand.class, SimulatorCommand.class})
+                BenchCommand.class, CalibrateCommand.class, CalibrationCommand.class, SimulatorCommand.class,
+                GatewayCommand.class})
 public final class PromptCacheCli implements Runnable {
 
     public static void main(String[] args) {

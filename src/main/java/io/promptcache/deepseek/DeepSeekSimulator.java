@@ -131,6 +131,12 @@ public final class DeepSeekSimulator implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
+            if ("GET".equals(exchange.getRequestMethod()) && path.endsWith("/models")) {
+                // DeepSeek's model list, as GET /models answers it
+                send(exchange, 200, "{\"object\":\"list\",\"data\":[{\"id\":\"deepseek-chat\",\"object\":\"model\","
+                        + "\"owned_by\":\"deepseek\"},{\"id\":\"deepseek-reasoner\",\"object\":\"model\",\"owned_by\":\"deepseek\"}]}");
+                return;
+            }
             if (!"POST".equals(exchange.getRequestMethod()) || !path.endsWith("/chat/completions")) {
                 send(exchange, 404, "{\"error\":{\"message\":\"not found\",\"type\":\"invalid_request_error\"}}");
                 return;
