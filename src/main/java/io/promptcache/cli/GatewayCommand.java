@@ -104,6 +104,9 @@ public final class GatewayCommand implements Callable<Integer> {
         b.cache(oneCache(redis, embedder));
         Gateway gateway = b.build().start();
         running = gateway;
+        if (!gateway.awaitWarmUp(Duration.ofMinutes(2))) {
+            System.err.println("promptcache gateway: the embedder is still loading; semantic hits begin once it has");
+        }
         Thread hook = new Thread(() -> {
             gateway.close(); // in the hook: the JVM waits for requests in flight to finish
             stopped.countDown();

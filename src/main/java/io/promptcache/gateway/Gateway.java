@@ -103,6 +103,21 @@ public final class Gateway implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Waits until the embedder has loaded (until then the semantic tier is skipped and calls pass on uncached by
+     * it), at most {@code max}; true when it has.
+     */
+    public boolean awaitWarmUp(Duration max) throws InterruptedException {
+        long end = System.nanoTime() + max.toNanos();
+        while (chat.warmingUp() || streaming.warmingUp()) {
+            if (System.nanoTime() > end) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
     /** The port it listens on (the one the system chose, for port 0). */
     public int port() {
         return connector.getLocalPort();

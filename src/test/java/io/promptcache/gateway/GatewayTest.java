@@ -37,10 +37,11 @@ class GatewayTest {
     private GatewayClient client;
 
     @BeforeAll
-    void start() {
+    void start() throws InterruptedException {
         simulator = DeepSeekSimulator.builder().start();
         gateway = memoryGateway(Gateway.builder().upstream(java.net.URI.create(simulator.baseUrl())).port(0)
                 .tenantHeader("X-Tenant")).build().start();
+        warm(gateway);
         client = new GatewayClient(gateway.baseUrl());
     }
 
@@ -59,6 +60,13 @@ class GatewayTest {
                 return vectors.computeIfAbsent(m, k -> new InMemoryEmbeddingStore<>());
             }
         }));
+    }
+
+    /** Waits until the embedder has loaded: until then the semantic tier is skipped, as in the library. */
+    static Gateway warm(Gateway gateway) throws InterruptedException {
+        io.promptcache.testing.Await.until(() -> !gateway.chat().warmingUp() && !gateway.streaming().warmingUp(),
+                "the embedder has loaded");
+        return gateway;
     }
 
     private static String key() {

@@ -81,6 +81,20 @@ public final class CliProcess implements AutoCloseable {
         return new CliProcess(pb.start(), err);
     }
 
+    /** Starts {@code promptcache ARGS} and leaves it running: for a server command (simulator, gateway). */
+    public static CliProcess launch(Map<String, String> env, String... args) throws IOException {
+        return start(env, List.of(args));
+    }
+
+    /** The next line the command printed, or null when it ended. */
+    public String readLine() throws IOException {
+        return stdout.readLine();
+    }
+
+    public Process process() {
+        return process;
+    }
+
     /** Writes one question and reads its JSON line. */
     public JsonNode ask(String question) throws IOException {
         stdin.write(question + "\n");
