@@ -185,6 +185,13 @@ final class CacheEngine {
                 .orElseGet(() -> new CallContext(defaultTenant, null, null, CacheControl.DEFAULT, calls));
     }
 
+    /** As {@link #context()}, with no listener told that a call starts, and a one-call control left in place. */
+    CallContext contextWithoutListeners() {
+        Optional<CacheScope> scope = CacheScope.current();
+        return scope.map(s -> new CallContext(s.tenant(), s.user(), s, s.control(), List.<CacheListener.Call>of()))
+                .orElseGet(() -> new CallContext(defaultTenant, null, null, CacheControl.DEFAULT, List.of()));
+    }
+
     private List<CacheListener.Call> startCalls() {
         if (listeners.isEmpty()) {
             return List.of();
@@ -211,6 +218,25 @@ final class CacheEngine {
             faults.fault("layout", e);
             return effective;
         }
+    }
+
+    /**
+     * An exact hit on an entry a front door has already keyed (see {@code CachingChatModel#serveKnownEntry}): one
+     * bounded store read, no fingerprint. Null when the entry cannot be served (gone, expired, control, store down
+     * or slow): then the caller makes the whole call, which counts the request itself.
+     */
+    Lookup lookupKnown(CallContext ctx, String entryId) {
+        if (!ctx.control().mayServe() || !guard.allow(CacheDependency.STORE)) {
+            return null;
+        }
+        Set<CacheDependency> degraded = EnumSet.noneOf(CacheDependency.class);
+        Optional<Optional<CacheEntry>> read = bounded("exact lookup", System.nanoTime() + lookupTimeout.toNanos(),
+                new Phase(CacheDependency.STORE), degraded, () -> store.hit(ctx.tenant(), entryId));
+        if (read.isEmpty() || read.get().isEmpty()) {
+            return null;
+        }
+        metrics.request();
+        return new Lookup(ctx, null, CacheSource.EXACT, read.get().get(), null, null, degraded, false);
     }
 
     Lookup lookup(ChatRequest request, CallContext ctx) {

@@ -99,6 +99,11 @@ public final class CacheScope implements AutoCloseable {
     }
 
     /** The control of the call starting now: the scope's, and the next-call control once. */
+    /** True when {@link #controlNextCall} set a control that the next call has not taken yet. */
+    boolean hasNextCallControl() {
+        return nextCall != null;
+    }
+
     CacheControl takeControl() {
         CacheControl once = nextCall;
         if (once == null) {

@@ -10,6 +10,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import io.promptcache.prefix.ProviderCacheUsage;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.Set;
 
@@ -98,6 +99,37 @@ public final class CachingChatModel extends AbstractCachingModel implements Chat
                 result.shared() ? CacheEngine.Stored.NOT : stored.stored(), result.shared()), response,
                 lookupNanos + (result.shared() ? 0 : stored.nanos()));
         return response;
+    }
+
+    /**
+     * Serves entry {@code entryId} as an exact hit for the calling thread's {@link CacheScope}, without the request:
+     * for a front door that has keyed an identical request before (the gateway remembers which entry a request body
+     * hit, and so skips parsing and fingerprinting it again). Counted, timed, its TTL slid and reported as any exact
+     * hit. Empty when the entry is gone, expired or cannot be read within the budget, or the scope's control does
+     * not let the cache serve: then the caller makes the whole call.
+     */
+    public Optional<ChatResponse> serveKnownEntry(String entryId) {
+        java.util.Objects.requireNonNull(entryId, "entryId");
+        long start = System.nanoTime();
+        Optional<CacheScope> scope = CacheScope.current();
+        if (scope.isPresent() && scope.get().hasNextCallControl()) {
+            return Optional.empty(); // a one-call control belongs to the whole call that follows
+        }
+        try {
+            // Listeners hear of this call only when it serves: a read that finds nothing is no call of theirs.
+            CacheEngine.Lookup lookup = engine.lookupKnown(engine.contextWithoutListeners(), entryId);
+            if (lookup == null) {
+                return Optional.empty();
+            }
+            CacheEngine.CallContext ctx = engine.context();
+            try {
+                return Optional.ofNullable(serve(lookup.withContext(ctx), ctx, start));
+            } finally {
+                ctx.leave();
+            }
+        } catch (RuntimeException e) {
+            return Optional.empty(); // a cache fault never fails the call: the whole call follows
+        }
     }
 
     /** Serves a hit of the lookup; null when its entry cannot be read (then it is a miss). */

@@ -46,12 +46,14 @@ public final class Gateway implements AutoCloseable {
     private final CachingStreamingChatModel streaming;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<AutoCloseable> bindings = new ArrayList<>();
+    private final KnownRequests known;
     private Server server;
     private ServerConnector connector;
 
     private Gateway(Builder b) {
         this.settings = b;
         this.upstream = new UpstreamClient(b.upstream, b.upstreamTimeout);
+        this.known = new KnownRequests(b.knownRequests);
         CachingChatModel.Builder chatBuilder = CachingChatModel.builder().delegate(new UpstreamChatModel(upstream));
         CachingStreamingChatModel.Builder streamBuilder = CachingStreamingChatModel.builder()
                 .delegate(new UpstreamStreamingChatModel(upstream));
@@ -145,6 +147,10 @@ public final class Gateway implements AutoCloseable {
         return chat.store();
     }
 
+    KnownRequests known() {
+        return known;
+    }
+
     UpstreamClient upstreamClient() {
         return upstream;
     }
@@ -202,6 +208,7 @@ public final class Gateway implements AutoCloseable {
         private String adminToken;
         private boolean cacheToolCalls;
         private int maxThreads = 200;
+        private int knownRequests = 10_000;
         private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
         private Consumer<CachingModelBuilder<?>> cache = b -> { };
         private final List<Runnable> onClose = new ArrayList<>();
@@ -283,6 +290,18 @@ public final class Gateway implements AutoCloseable {
         /** Store answers that ask for tool calls, as the library's {@code cacheToolCallResponses} (off by default). */
         public Builder cacheToolCalls(boolean on) {
             this.cacheToolCalls = on;
+            return this;
+        }
+
+        /**
+         * How many request bodies the gateway remembers the entry of, to serve their repeats by the entry's id
+         * without parsing them again (default 10,000; 0 turns it off). The store is read on every hit all the same.
+         */
+        public Builder knownRequests(int bodies) {
+            if (bodies < 0) {
+                throw new IllegalArgumentException("knownRequests must not be negative, was " + bodies);
+            }
+            this.knownRequests = bodies;
             return this;
         }
 

@@ -91,12 +91,20 @@ final class GatewayHandler extends Handler.Abstract {
 
     private void chatCompletion(Request request, Response response) throws IOException {
         byte[] raw = readBody(request);
+        String tenant = tenant(request);
+        String controlText = controlText(request);
+        ByteBuffer known = null;
+        if (controlText == null) {
+            known = KnownRequests.key(tenant, raw);
+            if (servedKnown(known, tenant, response)) {
+                return;
+            }
+        }
         ChatCompletionRequest chat = ChatCompletionRequest.parse(raw);
         Map<String, String> passOn = passOn(request);
         UpstreamCall call = new UpstreamCall(raw, passOn);
-        String controlText = controlText(request);
         if (controlText == null && chat.notCacheable() == null) {
-            cached(chat, call, CacheControl.DEFAULT, request, response);
+            cached(chat, call, CacheControl.DEFAULT, tenant, known, response);
             return;
         }
         CacheControl control = CacheControl.DEFAULT;
@@ -115,7 +123,35 @@ final class GatewayHandler extends Handler.Abstract {
             passThrough(response, "/chat/completions", "POST", raw, passOn);
             return;
         }
-        cached(chat, call, control, request, response);
+        cached(chat, call, control, tenant, null, response);
+    }
+
+    /** A body this tenant sent before and that hit an entry: served by the entry's id, if the store still has it. */
+    private boolean servedKnown(ByteBuffer key, String tenant, Response response) {
+        KnownRequests.Known known = gateway.known().get(key);
+        if (known == null) {
+            return false;
+        }
+        try (CacheScope scope = CacheScope.open(tenant)) {
+            java.util.Optional<ChatResponse> answer = gateway.chat().serveKnownEntry(known.entryId());
+            if (answer.isEmpty()) {
+                gateway.known().forget(key);
+                return false;
+            }
+            byte[] tail = known.tail();
+            if (!sameAnswer(answer.get(), known.response())) { // the entry was stored again with another answer
+                tail = OpenAiResponses.completionTail(answer.get(), answer.get().modelName());
+                gateway.known().remember(key, new KnownRequests.Known(known.entryId(), answer.get(), tail));
+            }
+            outcomeHeaders(response, scope.lastOutcome().orElse(null));
+            send(response, 200, "application/json", OpenAiResponses.withHead(tail));
+            return true;
+        }
+    }
+
+    private static boolean sameAnswer(ChatResponse a, ChatResponse b) {
+        return java.util.Objects.equals(a.aiMessage(), b.aiMessage()) && a.finishReason() == b.finishReason()
+                && java.util.Objects.equals(a.tokenUsage(), b.tokenUsage()) && java.util.Objects.equals(a.modelName(), b.modelName());
     }
 
     /** The cache directives of {@code Cache-Control} and {@code X-PromptCache-Control}, or null when there are none. */
@@ -154,9 +190,8 @@ final class GatewayHandler extends Handler.Abstract {
         }
     }
 
-    private void cached(ChatCompletionRequest chat, UpstreamCall call, CacheControl control, Request request,
-                        Response response) throws IOException {
-        String tenant = tenant(request);
+    private void cached(ChatCompletionRequest chat, UpstreamCall call, CacheControl control, String tenant,
+                        ByteBuffer known, Response response) throws IOException {
         try (CacheScope scope = CacheScope.open(tenant).control(control)) {
             if (chat.stream()) {
                 stream(chat, call, scope, response);
@@ -165,10 +200,27 @@ final class GatewayHandler extends Handler.Abstract {
             ChatResponse answer = call.around(() -> gateway.chat().chat(chat.chatRequest()));
             CacheOutcome outcome = scope.lastOutcome().orElse(null);
             outcomeHeaders(response, outcome);
-            byte[] body = outcome != null && outcome.source() == CacheSource.LLM && call.providerBody() != null
-                    ? call.providerBody() : OpenAiResponses.completion(answer, chat.model());
+            byte[] body;
+            if (outcome != null && outcome.source() == CacheSource.LLM && call.providerBody() != null) {
+                body = call.providerBody();
+            } else {
+                byte[] tail = OpenAiResponses.completionTail(answer, chat.model());
+                body = OpenAiResponses.withHead(tail);
+                if (known != null && outcome != null && outcome.source() == CacheSource.EXACT && outcome.entryId() != null
+                        && singleTurn(chat)) {
+                    gateway.known().remember(known, new KnownRequests.Known(outcome.entryId(), answer, tail));
+                }
+            }
             send(response, 200, "application/json", body);
         }
+    }
+
+    /**
+     * No earlier answer in the conversation: its key depends on the body alone. (With earlier turns, the key may
+     * depend on which of them the cache served, which the store records; such bodies take the whole call.)
+     */
+    private static boolean singleTurn(ChatCompletionRequest chat) {
+        return chat.chatRequest().messages().stream().noneMatch(m -> m instanceof dev.langchain4j.data.message.AiMessage);
     }
 
     private static void outcomeHeaders(Response response, CacheOutcome outcome) {

@@ -109,9 +109,18 @@ final class OpenAiResponses {
         return "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
     }
 
-    /** The whole {@code chat.completion} body of a response. */
+    /** The whole {@code chat.completion} body of a response, with a new id. */
     static byte[] completion(ChatResponse response, String requestedModel) {
-        ObjectNode root = head(response, requestedModel, "chat.completion");
+        return withHead(completionTail(response, requestedModel));
+    }
+
+    /**
+     * The body after its id and creation time: {@code "model":…,"choices":[…],"usage":{…}}}. What differs from one
+     * reply of the same answer to the next is only the head, so a known answer keeps its tail.
+     */
+    static byte[] completionTail(ChatResponse response, String requestedModel) {
+        ObjectNode root = CanonicalJson.mapper().createObjectNode();
+        root.put("model", response.modelName() != null ? response.modelName() : requestedModel);
         ObjectNode choice = root.putArray("choices").addObject();
         choice.put("index", 0);
         ObjectNode message = choice.putObject("message");
@@ -127,16 +136,17 @@ final class OpenAiResponses {
         choice.putNull("logprobs");
         choice.put("finish_reason", finishReason(response));
         usage(root, response);
-        return bytes(root);
+        byte[] whole = bytes(root);
+        return java.util.Arrays.copyOfRange(whole, 1, whole.length); // without its opening brace
     }
 
-    private static ObjectNode head(ChatResponse response, String requestedModel, String object) {
-        ObjectNode root = CanonicalJson.mapper().createObjectNode();
-        root.put("id", newId());
-        root.put("object", object);
-        root.put("created", System.currentTimeMillis() / 1000);
-        root.put("model", response.modelName() != null ? response.modelName() : requestedModel);
-        return root;
+    /** {@code {"id":NEW,"object":"chat.completion","created":NOW,} followed by {@code tail}. */
+    static byte[] withHead(byte[] tail) {
+        byte[] head = ("{\"id\":\"" + newId() + "\",\"object\":\"chat.completion\",\"created\":"
+                + System.currentTimeMillis() / 1000 + ",").getBytes(StandardCharsets.UTF_8);
+        byte[] out = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, out, head.length, tail.length);
+        return out;
     }
 
     private static void toolCalls(ArrayNode out, List<ToolExecutionRequest> calls, boolean indexed) {

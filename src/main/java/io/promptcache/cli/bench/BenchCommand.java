@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks. Speeds are reported as ratios against a baseline measured in the same run.",
         subcommands = {StreamBench.class, StoreBench.class, QualityBench.class, SoakBench.class, ConversationBench.class,
-                StampedeBench.class, SelfCalibrationBench.class})
+                StampedeBench.class, SelfCalibrationBench.class, GatewayBench.class})
 public final class BenchCommand implements Runnable {
 
     @Override
