@@ -230,13 +230,23 @@ final class CacheEngine {
             return null;
         }
         Set<CacheDependency> degraded = EnumSet.noneOf(CacheDependency.class);
-        Optional<Optional<CacheEntry>> read = bounded("exact lookup", System.nanoTime() + lookupTimeout.toNanos(),
-                new Phase(CacheDependency.STORE), degraded, () -> store.hit(ctx.tenant(), entryId));
-        if (read.isEmpty() || read.get().isEmpty()) {
+        Optional<CacheEntry> entry;
+        if (store.inProcess()) {
+            try {
+                entry = store.hit(ctx.tenant(), entryId); // memory: no I/O to bound, and no hand-off to pay for
+            } catch (RuntimeException e) {
+                faults.fault("exact lookup", e);
+                return null;
+            }
+        } else {
+            entry = bounded("exact lookup", System.nanoTime() + lookupTimeout.toNanos(),
+                    new Phase(CacheDependency.STORE), degraded, () -> store.hit(ctx.tenant(), entryId)).flatMap(e -> e);
+        }
+        if (entry.isEmpty()) {
             return null;
         }
         metrics.request();
-        return new Lookup(ctx, null, CacheSource.EXACT, read.get().get(), null, null, degraded, false);
+        return new Lookup(ctx, null, CacheSource.EXACT, entry.get(), null, null, degraded, false);
     }
 
     Lookup lookup(ChatRequest request, CallContext ctx) {

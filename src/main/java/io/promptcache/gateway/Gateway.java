@@ -7,10 +7,6 @@ import io.promptcache.CachingModelBuilder;
 import io.promptcache.CachingStreamingChatModel;
 import io.promptcache.metrics.PromptCacheMeters;
 import io.promptcache.store.CacheStore;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.net.URI;
 import java.time.Duration;
@@ -23,7 +19,7 @@ import java.util.function.Consumer;
 /**
  * An OpenAI-compatible HTTP server in front of an OpenAI-compatible provider, with the library's cache between
  * them: {@code POST /v1/chat/completions}, blocking and streamed, answered by the provider or from the cache, in
- * the provider's shape, with {@code X-PromptCache-Source} saying which. Built on Jetty's core server
+ * the provider's shape, with {@code X-PromptCache-Source} saying which. Built on Netty's HTTP codec
  * (docs/gateway.md says why). One cache serves both kinds of call: the blocking and the streaming model are
  * configured with the same store and vector stores.
  *
@@ -47,8 +43,7 @@ public final class Gateway implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<AutoCloseable> bindings = new ArrayList<>();
     private final KnownRequests known;
-    private Server server;
-    private ServerConnector connector;
+    private NettyServer server;
 
     private Gateway(Builder b) {
         this.settings = b;
@@ -77,31 +72,20 @@ public final class Gateway implements AutoCloseable {
         if (server != null) {
             return this;
         }
-        QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads, 8);
-        threads.setName("promptcache-gateway");
-        Server s = new Server(threads);
-        ServerConnector c = new ServerConnector(s);
-        c.setHost(settings.host);
-        c.setPort(settings.port);
-        s.addConnector(c);
-        GracefulHandler graceful = new GracefulHandler();
-        graceful.setHandler(new GatewayHandler(this));
-        s.setHandler(graceful);
-        s.setStopTimeout(settings.stopTimeout.toMillis());
+        GatewayHandler routes = new GatewayHandler(this);
+        NettyServer s = new NettyServer(settings.host, settings.port, settings.maxBodyBytes, settings.maxThreads,
+                routes::tryInline, routes::handle, routes::tooLarge);
         try {
             s.start();
         } catch (Exception e) {
-            try {
-                s.stop();
-            } catch (Exception ignored) {
-                // it did not start: nothing runs
-            }
             closeModels();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             throw new IllegalStateException("the gateway could not listen on " + settings.host + ":" + settings.port
                     + " (" + e.getMessage() + ")", e);
         }
         this.server = s;
-        this.connector = c;
         return this;
     }
 
@@ -122,7 +106,7 @@ public final class Gateway implements AutoCloseable {
 
     /** The port it listens on (the one the system chose, for port 0). */
     public int port() {
-        return connector.getLocalPort();
+        return server.port();
     }
 
     /** {@code http://HOST:PORT}, the base URL a client is given, with {@code /v1} after it. */
@@ -170,17 +154,18 @@ public final class Gateway implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (server != null) {
-            try {
-                server.stop();
-            } catch (Exception e) {
-                // stopping failed half-way: the cache is closed below all the same
-            }
+            server.stop(settings.stopTimeout);
             server = null;
         }
-        closeModels();
+        if (!closed) {
+            closeModels();
+        }
     }
 
+    private boolean closed;
+
     private void closeModels() {
+        closed = true;
         for (AutoCloseable binding : bindings) {
             try {
                 binding.close();

@@ -9,9 +9,6 @@ import io.promptcache.store.CacheEntry;
 import io.promptcache.store.CacheStore;
 import io.promptcache.store.EntryPage;
 import io.promptcache.store.StoreStats;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Fields;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -41,7 +38,7 @@ final class GatewayAdmin {
      * store and the embedder as the cache sees them. The gateway fails open, so a down store leaves it ready
      * (status {@code DEGRADED}): answers stay correct, only uncached.
      */
-    void health(String path, Response response) {
+    void health(String path, Exchange response) {
         Map<String, Object> out = new LinkedHashMap<>();
         if (path.equals("/health") || path.equals("/health/ready")) {
             Map<String, String> deps = new LinkedHashMap<>();
@@ -71,20 +68,20 @@ final class GatewayAdmin {
         json(response, 200, out);
     }
 
-    void handle(Request request, Response response, String path) {
+    void handle(Exchange request, Exchange response, String path) {
         String token = gateway.settings().adminToken();
         if (token == null) {
             throw new GatewayError(404, "invalid_request_error", null, "admin_off",
                     "The admin operations are off: start the gateway with --admin-token-file FILE.");
         }
-        String auth = request.getHeaders().get("Authorization");
+        String auth = request.header("Authorization");
         String given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : "";
         if (!MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
             throw new GatewayError(401, "invalid_request_error", null, "invalid_admin_token",
                     "The admin operations need 'Authorization: Bearer TOKEN' with the token of --admin-token-file.");
         }
-        Fields query = Request.extractQueryParameters(request);
-        String method = request.getMethod();
+        Query query = new Query(request.query());
+        String method = request.method();
         CacheStore store = gateway.store();
         try {
             switch (method + " " + path) {
@@ -103,7 +100,7 @@ final class GatewayAdmin {
         }
     }
 
-    private static String tenant(Fields query, boolean required) {
+    private static String tenant(Query query, boolean required) {
         String tenant = query.getValue("tenant");
         if (tenant == null) {
             if (required) {
@@ -150,7 +147,7 @@ final class GatewayAdmin {
         return m;
     }
 
-    private static Map<String, Object> entries(CacheStore store, String tenant, Fields query) {
+    private static Map<String, Object> entries(CacheStore store, String tenant, Query query) {
         int limit = MAX_PAGE;
         String l = query.getValue("limit");
         if (l != null) {
@@ -183,7 +180,7 @@ final class GatewayAdmin {
     }
 
     /** Erasure: a whole tenant, one entry, or every entry of one question. */
-    private static void clear(Response response, CacheStore store, Fields query) {
+    private static void clear(Exchange response, CacheStore store, Query query) {
         String tenant = tenant(query, true);
         String entry = query.getValue("entry");
         String question = query.getValue("question");
@@ -216,7 +213,21 @@ final class GatewayAdmin {
         json(response, removed == 0 ? 404 : 200, out);
     }
 
-    private static void json(Response response, int status, Map<String, Object> body) {
+    /** A decoded query string: the first value of each name. */
+    private static final class Query {
+        private final java.util.Map<String, java.util.List<String>> values;
+
+        Query(String raw) {
+            this.values = new io.netty.handler.codec.http.QueryStringDecoder(raw == null ? "" : raw, false).parameters();
+        }
+
+        String getValue(String name) {
+            java.util.List<String> v = values.get(name);
+            return v == null || v.isEmpty() ? null : v.get(0);
+        }
+    }
+
+    private static void json(Exchange response, int status, Map<String, Object> body) {
         try {
             GatewayHandler.send(response, status, "application/json",
                     io.promptcache.key.CanonicalJson.mapper().writeValueAsBytes(body));

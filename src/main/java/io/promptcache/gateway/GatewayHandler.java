@@ -8,18 +8,10 @@ import io.promptcache.CacheOutcome;
 import io.promptcache.CacheScope;
 import io.promptcache.CacheSource;
 import io.promptcache.key.Sha256;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -32,9 +24,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The gateway's routes. Chat completions go through the cache; {@code /v1/models} and every other {@code /v1/*}
  * path go to the provider unchanged; {@code /health}, {@code /metrics} and {@code /admin/*} are the gateway's own.
- * Blocking work runs on Jetty's request threads (a cache call awaits its budget, a miss awaits the provider).
+ * Routes run on the server's worker threads: a cache call awaits its budget, a miss awaits the provider.
  */
-final class GatewayHandler extends Handler.Abstract {
+final class GatewayHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
     static final String SOURCE = "X-PromptCache-Source";
@@ -50,10 +42,10 @@ final class GatewayHandler extends Handler.Abstract {
         this.admin = new GatewayAdmin(gateway);
     }
 
-    @Override
-    public boolean handle(Request request, Response response, Callback callback) {
-        String path = Request.getPathInContext(request);
-        String method = request.getMethod();
+    void handle(Exchange request) {
+        Exchange response = request;
+        String path = request.path();
+        String method = request.method();
         try {
             if (path.equals("/v1/chat/completions") || path.equals("/chat/completions")) {
                 if (!method.equals("POST")) {
@@ -80,16 +72,37 @@ final class GatewayHandler extends Handler.Abstract {
             sendUpstreamFault(response, e);
         } catch (RuntimeException | IOException e) {
             LOG.warn("the gateway failed a request to {}: {}", path, e.toString());
-            if (!response.isCommitted()) {
+            if (!response.committed()) {
                 sendError(response, new GatewayError(500, "server_error", null, null,
                         "The gateway failed this request: " + e.getMessage()));
             }
         }
-        callback.succeeded();
-        return true;
     }
 
-    private void chatCompletion(Request request, Response response) throws IOException {
+    /**
+     * On the server's own thread, before any hand-off: a body this tenant sent before, served by its entry, when the
+     * store is in this process (a read that cannot wait). False for anything else, which a worker then handles.
+     */
+    boolean tryInline(Exchange request) {
+        if (!gateway.store().inProcess() || !"POST".equals(request.method())
+                || !(request.path().equals("/v1/chat/completions") || request.path().equals("/chat/completions"))
+                || controlText(request) != null || request.body().length > gateway.settings().maxBodyBytes()) {
+            return false;
+        }
+        try {
+            String tenant = tenant(request);
+            return servedKnown(KnownRequests.key(tenant, request.body()), tenant, request);
+        } catch (RuntimeException e) {
+            return false; // the whole path, on a worker, says what is wrong with it
+        }
+    }
+
+    /** A body over the limit: the server read no further. */
+    void tooLarge(Exchange exchange) {
+        sendError(exchange, tooLarge(gateway.settings().maxBodyBytes()));
+    }
+
+    private void chatCompletion(Exchange request, Exchange response) throws IOException {
         byte[] raw = readBody(request);
         String tenant = tenant(request);
         String controlText = controlText(request);
@@ -119,7 +132,7 @@ final class GatewayHandler extends Handler.Abstract {
             }
         }
         if (bypass || chat.notCacheable() != null) {
-            response.getHeaders().put(NOT_CACHED, bypass ? "bypass" : chat.notCacheable());
+            response.responseHeader(NOT_CACHED, bypass ? "bypass" : chat.notCacheable());
             passThrough(response, "/chat/completions", "POST", raw, passOn);
             return;
         }
@@ -127,7 +140,7 @@ final class GatewayHandler extends Handler.Abstract {
     }
 
     /** A body this tenant sent before and that hit an entry: served by the entry's id, if the store still has it. */
-    private boolean servedKnown(ByteBuffer key, String tenant, Response response) {
+    private boolean servedKnown(ByteBuffer key, String tenant, Exchange response) {
         KnownRequests.Known known = gateway.known().get(key);
         if (known == null) {
             return false;
@@ -155,9 +168,9 @@ final class GatewayHandler extends Handler.Abstract {
     }
 
     /** The cache directives of {@code Cache-Control} and {@code X-PromptCache-Control}, or null when there are none. */
-    private static String controlText(Request request) {
-        String http = request.getHeaders().get("Cache-Control");
-        String own = request.getHeaders().get(CONTROL);
+    private static String controlText(Exchange request) {
+        String http = request.header("Cache-Control");
+        String own = request.header(CONTROL);
         if (http == null && own == null) {
             return null;
         }
@@ -191,7 +204,7 @@ final class GatewayHandler extends Handler.Abstract {
     }
 
     private void cached(ChatCompletionRequest chat, UpstreamCall call, CacheControl control, String tenant,
-                        ByteBuffer known, Response response) throws IOException {
+                        ByteBuffer known, Exchange response) throws IOException {
         try (CacheScope scope = CacheScope.open(tenant).control(control)) {
             if (chat.stream()) {
                 stream(chat, call, scope, response);
@@ -223,13 +236,13 @@ final class GatewayHandler extends Handler.Abstract {
         return chat.chatRequest().messages().stream().noneMatch(m -> m instanceof dev.langchain4j.data.message.AiMessage);
     }
 
-    private static void outcomeHeaders(Response response, CacheOutcome outcome) {
-        response.getHeaders().put(SOURCE, outcome == null ? "llm" : outcome.source().wireName());
+    private static void outcomeHeaders(Exchange response, CacheOutcome outcome) {
+        response.responseHeader(SOURCE, outcome == null ? "llm" : outcome.source().wireName());
         if (outcome != null && outcome.entryId() != null) {
-            response.getHeaders().put(ENTRY, outcome.entryId());
+            response.responseHeader(ENTRY, outcome.entryId());
         }
         if (outcome != null && outcome.similarity() != null) {
-            response.getHeaders().put("X-PromptCache-Similarity", String.format(Locale.ROOT, "%.4f", outcome.similarity()));
+            response.responseHeader("X-PromptCache-Similarity", String.format(Locale.ROOT, "%.4f", outcome.similarity()));
         }
     }
 
@@ -243,7 +256,7 @@ final class GatewayHandler extends Handler.Abstract {
     private record Failed(Throwable error) {
     }
 
-    private void stream(ChatCompletionRequest chat, UpstreamCall call, CacheScope scope, Response response) throws IOException {
+    private void stream(ChatCompletionRequest chat, UpstreamCall call, CacheScope scope, Exchange response) throws IOException {
         BlockingQueue<Object> events = new LinkedBlockingQueue<>();
         StreamingChatResponseHandler handler = new StreamingChatResponseHandler() {
             @Override
@@ -281,11 +294,10 @@ final class GatewayHandler extends Handler.Abstract {
             throw UpstreamException.timeout(gateway.upstreamClient().timeout());
         }
         outcomeHeaders(response, outcome);
-        response.setStatus(200);
-        response.getHeaders().put("Content-Type", "text/event-stream; charset=utf-8");
-        response.getHeaders().put("Cache-Control", "no-cache");
+        response.responseHeader("Cache-Control", "no-cache");
         OpenAiResponses.ChunkWriter chunks = new OpenAiResponses.ChunkWriter(chat.model(), chat.includeUsage());
-        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+        Exchange.Stream out = response.stream(200, "text/event-stream; charset=utf-8");
+        try {
             out.write(chunks.role());
             for (Object event = first; ; event = poll(events, timeout)) {
                 if (event instanceof Piece p) {
@@ -303,6 +315,8 @@ final class GatewayHandler extends Handler.Abstract {
                     break;
                 }
             }
+        } finally {
+            out.end();
         }
     }
 
@@ -316,10 +330,10 @@ final class GatewayHandler extends Handler.Abstract {
     }
 
     /** The tenant: the named header's, else the shared tenant, else one per API key (a hash of it, never the key). */
-    private String tenant(Request request) {
+    private String tenant(Exchange request) {
         String header = gateway.settings().tenantHeader();
         if (header != null) {
-            String named = request.getHeaders().get(header);
+            String named = request.header(header);
             if (named != null) {
                 try {
                     CacheScope.checkId("tenant", named);
@@ -332,37 +346,31 @@ final class GatewayHandler extends Handler.Abstract {
         if (gateway.settings().sharedTenant() != null) {
             return gateway.settings().sharedTenant();
         }
-        String auth = request.getHeaders().get("Authorization");
+        String auth = request.header("Authorization");
         if (auth == null || auth.isBlank()) {
             return "anonymous";
         }
         return "key-" + Sha256.start().field("promptcache-gateway-tenant").field(auth.strip()).hex().substring(0, 32);
     }
 
-    private Map<String, String> passOn(Request request) {
+    private Map<String, String> passOn(Exchange request) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (HttpField f : request.getHeaders()) {
-            if (UpstreamClient.passOn(f.getName(), gateway.settings().tenantHeader())) {
-                out.merge(f.getName(), f.getValue(), (a, b) -> a + ", " + b);
+        for (Map.Entry<String, String> f : request.headers()) {
+            if (UpstreamClient.passOn(f.getKey(), gateway.settings().tenantHeader())) {
+                out.merge(f.getKey(), f.getValue(), (a, b) -> a + ", " + b);
             }
         }
         out.putIfAbsent("Content-Type", "application/json");
         return out;
     }
 
-    private byte[] readBody(Request request) throws IOException {
-        int max = gateway.settings().maxBodyBytes();
-        long declared = request.getLength();
-        if (declared > max) {
-            throw tooLarge(max);
+    /** The body, which the server has read whole and bounded by the limit. */
+    private byte[] readBody(Exchange request) {
+        byte[] body = request.body();
+        if (body.length > gateway.settings().maxBodyBytes()) {
+            throw tooLarge(gateway.settings().maxBodyBytes());
         }
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] body = in.readNBytes(max + 1);
-            if (body.length > max) {
-                throw tooLarge(max);
-            }
-            return body;
-        }
+        return body;
     }
 
     private static GatewayError tooLarge(int max) {
@@ -371,24 +379,24 @@ final class GatewayHandler extends Handler.Abstract {
     }
 
     /** Any other {@code /v1/*} request: to the provider as it came, and its reply back as it went. */
-    private void proxy(Request request, Response response, String upstreamPath) throws IOException {
-        String query = request.getHttpURI().getQuery();
-        String method = request.getMethod();
+    private void proxy(Exchange request, Exchange response, String upstreamPath) throws IOException {
+        String query = request.query();
+        String method = request.method();
         byte[] body = method.equals("GET") || method.equals("HEAD") ? new byte[0] : readBody(request);
         passThrough(response, upstreamPath + (query == null ? "" : "?" + query), method, body, passOn(request));
     }
 
-    private void passThrough(Response response, String path, String method, byte[] body, Map<String, String> headers) {
+    private void passThrough(Exchange response, String path, String method, byte[] body, Map<String, String> headers) {
         UpstreamClient.Reply reply = gateway.upstreamClient().exchange(method, path, body, headers);
-        response.getHeaders().put(SOURCE, "llm");
+        response.responseHeader(SOURCE, "llm");
         send(response, reply.status(), reply.contentType(), reply.body());
     }
 
-    private static void sendUpstreamFault(Response response, UpstreamException e) {
-        if (response.isCommitted()) {
+    private static void sendUpstreamFault(Exchange response, UpstreamException e) {
+        if (response.committed()) {
             return;
         }
-        response.getHeaders().put(SOURCE, "llm");
+        response.responseHeader(SOURCE, "llm");
         if (e.kind() == UpstreamException.Kind.REPLIED) {
             send(response, e.status(), e.contentType(), e.body());
         } else {
@@ -397,23 +405,14 @@ final class GatewayHandler extends Handler.Abstract {
         }
     }
 
-    static void sendError(Response response, GatewayError e) {
-        if (response.isCommitted()) {
+    static void sendError(Exchange response, GatewayError e) {
+        if (response.committed()) {
             return;
         }
         send(response, e.status(), "application/json", e.body());
     }
 
-    static void send(Response response, int status, String contentType, byte[] body) {
-        response.setStatus(status);
-        response.getHeaders().put("Content-Type", contentType);
-        response.getHeaders().put("Content-Length", body.length);
-        Callback.Completable done = new Callback.Completable();
-        response.write(true, ByteBuffer.wrap(body), done);
-        try {
-            done.get();
-        } catch (Exception e) {
-            // the client went away: nothing to tell it
-        }
+    static void send(Exchange response, int status, String contentType, byte[] body) {
+        response.send(status, contentType, body);
     }
 }

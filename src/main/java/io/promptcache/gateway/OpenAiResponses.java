@@ -16,7 +16,6 @@ import io.promptcache.key.CanonicalJson;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * OpenAI's chat completion shapes, both ways: a provider's body read into a {@link ChatResponse}, and a
@@ -106,7 +105,8 @@ final class OpenAiResponses {
 
     /** An id for an answer the provider did not write this time: OpenAI's form, unique per reply. */
     static String newId() {
-        return "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        return "chatcmpl-" + Long.toHexString(random.nextLong() | Long.MIN_VALUE) + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
     }
 
     /** The whole {@code chat.completion} body of a response, with a new id. */

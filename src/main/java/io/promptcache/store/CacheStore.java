@@ -22,6 +22,14 @@ public interface CacheStore extends AutoCloseable {
     /** Reads an entry without touching its metadata. */
     Optional<CacheEntry> peek(String tenant, String entryId);
 
+    /**
+     * True when the store lives in this process's memory, so that a read never waits on I/O: the caching models then
+     * read it on the calling thread rather than hand the read to the cache executor under a time budget.
+     */
+    default boolean inProcess() {
+        return false;
+    }
+
     /** Stores or replaces an entry; {@code ttl} of zero or {@code null} means no expiry. */
     void put(CacheEntry entry, Duration ttl);
 

@@ -45,6 +45,11 @@ public final class InMemoryCacheStore implements CacheStore {
     }
 
     @Override
+    public boolean inProcess() {
+        return true;
+    }
+
+    @Override
     public Optional<CacheEntry> peek(String tenant, String entryId) {
         return read(tenant, entryId, false);
     }

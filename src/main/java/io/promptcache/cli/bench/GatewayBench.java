@@ -50,6 +50,10 @@ public final class GatewayBench implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "Length of each measured round (default: ${DEFAULT-VALUE}).")
     int seconds;
 
+    @Option(names = "--warmup-seconds", defaultValue = "10",
+            description = "Load before measuring, on each server, so the gateway's JIT has compiled its path (default: ${DEFAULT-VALUE}).")
+    int warmupSeconds;
+
     @Option(names = "--rounds", defaultValue = "3", description = "Rounds per server, alternating (default: ${DEFAULT-VALUE}).")
     int rounds;
 
@@ -81,8 +85,9 @@ public final class GatewayBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (connections < 1 || seconds < 1 || rounds < 1 || misses < 1) {
-            throw new IllegalArgumentException("--connections, --seconds, --rounds and --misses must be at least 1");
+        if (connections < 1 || seconds < 1 || rounds < 1 || misses < 1 || warmupSeconds < 0) {
+            throw new IllegalArgumentException("--connections, --seconds, --rounds and --misses must be at least 1, "
+                    + "--warmup-seconds at least 0");
         }
         String nginxBin = executable(nginx, "nginx", "apt-get install nginx-light");
         String wrkBin = executable(wrk, "wrk", "apt-get install wrk");
@@ -103,8 +108,10 @@ public final class GatewayBench implements Callable<Integer> {
                 throw new IllegalStateException("the caches did not hit after priming: gateway " + gatewaySource
                         + ", nginx " + nginxStatus);
             }
-            wrk(wrkBin, script, gateway, 2); // warm-up: the JIT, connection pools, nginx's page cache
-            wrk(wrkBin, script, proxy, 2);
+            if (warmupSeconds > 0) { // the JIT, connection pools, nginx's page cache
+                wrk(wrkBin, script, gateway, warmupSeconds);
+                wrk(wrkBin, script, proxy, warmupSeconds);
+            }
             List<Round> ofNginx = new ArrayList<>();
             List<Round> ofGateway = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
