@@ -265,4 +265,50 @@ class CachingChatModelTest {
         return ToolSpecification.builder().name(name).description("tool " + name)
                 .parameters(JsonObjectSchema.builder().addStringProperty("expression").build()).build();
     }
+
+    @Test
+    void aKnownEntryIsServedByItsIdAsAnExactHitAndNeverOnceItIsGoneOrTheControlForbids() {
+        for (boolean redis : List.of(false, true)) {
+            String prefix = io.promptcache.testing.TestRedis.prefix();
+            io.promptcache.redis.RedisCache store = redis
+                    ? io.promptcache.redis.RedisCache.builder().config(io.promptcache.testing.TestRedis.config(prefix)).build() : null;
+            CachingChatModel model = (redis ? cache().cacheStore(store.cacheStore()) : cache()).build();
+            try {
+                CacheOutcome stored = call(model, "t-known", ask(SYSTEM, "什么是大模型？"));
+                String id = stored.entryId();
+                try (CacheScope scope = CacheScope.open("t-known")) {
+                    ChatResponse served = model.serveKnownEntry(id).orElseThrow();
+                    assertEquals(CacheSource.EXACT, scope.lastOutcome().orElseThrow().source());
+                    assertEquals(id, scope.lastOutcome().orElseThrow().entryId());
+                    assertEquals(model.chat(ask(SYSTEM, "什么是大模型？")).aiMessage().text(), served.aiMessage().text());
+                }
+                assertEquals(2, model.metrics().snapshot().exactHits(), "counted as any exact hit");
+                try (CacheScope scope = CacheScope.open("another-tenant")) {
+                    assertTrue(model.serveKnownEntry(id).isEmpty(), "another tenant's entry is never served");
+                    assertTrue(scope.outcomes().isEmpty(), "a read that finds nothing is no call");
+                }
+                try (CacheScope scope = CacheScope.open("t-known").control(CacheControl.NO_CACHE)) {
+                    assertTrue(model.serveKnownEntry(id).isEmpty(), "no-cache: the whole call decides");
+                }
+                try (CacheScope scope = CacheScope.open("t-known").controlNextCall(CacheControl.REFRESH)) {
+                    assertTrue(model.serveKnownEntry(id).isEmpty(), "a one-call control is left to the whole call");
+                    model.chat(ask(SYSTEM, "什么是大模型？"));
+                    assertEquals(CacheSource.LLM, scope.lastOutcome().orElseThrow().source(), "which takes it: refreshed");
+                }
+                model.store().clearTenant("t-known");
+                try (CacheScope scope = CacheScope.open("t-known")) {
+                    assertTrue(model.serveKnownEntry(id).isEmpty(), "an erased entry is never served");
+                }
+                assertEquals(redis ? 4 : 2, deepSeek.calls(), "only the first call and the refresh asked the model");
+            } finally {
+                model.close();
+                if (store != null) {
+                    try (redis.clients.jedis.UnifiedJedis jedis = io.promptcache.testing.TestRedis.config(prefix).connect()) {
+                        io.promptcache.testing.TestRedis.clean(jedis, prefix);
+                    }
+                    store.close();
+                }
+            }
+        }
+    }
 }

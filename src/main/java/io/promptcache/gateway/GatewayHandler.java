@@ -71,7 +71,8 @@ final class GatewayHandler {
         } catch (UpstreamException e) {
             sendUpstreamFault(response, e);
         } catch (RuntimeException | IOException e) {
-            LOG.warn("the gateway failed a request to {}: {}", path, e.toString());
+            // the kind of fault only: a message may quote the request, and no prompt text goes to the log
+            LOG.warn("the gateway failed a request to {}: {}", path, e.getClass().getSimpleName());
             if (!response.committed()) {
                 sendError(response, new GatewayError(500, "server_error", null, null,
                         "The gateway failed this request: " + e.getMessage()));

@@ -270,6 +270,9 @@ final class NettyServer {
             response.headers().set(responseHeaders);
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+            if (closeAfter) {
+                HttpUtil.setKeepAlive(response, false); // the rest of the body is unread: tell the client not to reuse it
+            }
             finish(ctx.writeAndFlush(response));
         }
 

@@ -271,7 +271,10 @@ class GatewayTest {
                 .tenantHeader("X-Tenant").adminToken(token)).build().start()) {
             GatewayClient c = new GatewayClient(admin.baseUrl());
             c.chat(key(), body("What is a large language model?", ""), "X-Tenant", "acme");
-            c.chat(key(), body("What is a GPU?", ""), "X-Tenant", "acme");
+            for (String expected : List.of("llm", "exact", "exact", "exact")) { // the third on: a known body
+                assertEquals(expected, source(c.chat(key(), body("What is a GPU?", ""), "X-Tenant", "acme")));
+            }
+            assertEquals(1, admin.known().size(), "the body that hit is remembered");
             c.chat(key(), body("What is a large language model?", ""), "X-Tenant", "globex");
             assertEquals(401, c.get("/admin/stats", "Authorization", "Bearer wrong-token-123456").statusCode());
             String auth = "Bearer " + token;
@@ -282,7 +285,8 @@ class GatewayTest {
             HttpResponse<String> byQuestion = c.delete("/admin/entries?tenant=acme&question=What%20is%20a%20GPU%3F", "Authorization", auth);
             assertEquals(200, byQuestion.statusCode(), byQuestion.body());
             assertEquals(1, GatewayClient.json(byQuestion).path("removed").asInt());
-            assertEquals("llm", source(c.chat(key(), body("What is a GPU?", ""), "X-Tenant", "acme")));
+            assertEquals("llm", source(c.chat(key(), body("What is a GPU?", ""), "X-Tenant", "acme")),
+                    "an erased entry is not served, even to a body the gateway remembers");
             HttpResponse<String> tenant = c.delete("/admin/entries?tenant=acme", "Authorization", auth);
             assertEquals(200, tenant.statusCode(), tenant.body());
             assertEquals("llm", source(c.chat(key(), body("What is a large language model?", ""), "X-Tenant", "acme")));
