@@ -33,6 +33,7 @@ final class GatewayHandler {
     static final String ENTRY = "X-PromptCache-Entry";
     static final String CONTROL = "X-PromptCache-Control";
     static final String NOT_CACHED = "X-PromptCache-Not-Cached";
+    static final String TENANT = "X-PromptCache-Tenant";
 
     private final Gateway gateway;
     private final GatewayAdmin admin;
@@ -92,6 +93,7 @@ final class GatewayHandler {
         }
         try {
             String tenant = tenant(request);
+            request.responseHeader(TENANT, tenant);
             return servedKnown(KnownRequests.key(tenant, request.body()), tenant, request);
         } catch (RuntimeException e) {
             return false; // the whole path, on a worker, says what is wrong with it
@@ -106,6 +108,7 @@ final class GatewayHandler {
     private void chatCompletion(Exchange request, Exchange response) throws IOException {
         byte[] raw = readBody(request);
         String tenant = tenant(request);
+        response.responseHeader(TENANT, tenant);
         String controlText = controlText(request);
         ByteBuffer known = null;
         if (controlText == null) {
