@@ -8,7 +8,6 @@ import io.promptcache.DependencyHealth;
 import io.promptcache.store.CacheEntry;
 import io.promptcache.store.CacheStore;
 import io.promptcache.store.EntryPage;
-import io.promptcache.store.StoreStats;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -120,13 +119,7 @@ final class GatewayAdmin {
         Map<String, Object> out = new LinkedHashMap<>();
         List<Map<String, Object>> tenants = new ArrayList<>();
         for (String tenant : store.tenants()) {
-            StoreStats s = store.stats(tenant);
-            Map<String, Object> t = new LinkedHashMap<>();
-            t.put("tenant", tenant);
-            t.put("entries", s.entries());
-            t.put("hits", s.hits());
-            t.put("memoryBytes", s.memoryBytes());
-            tenants.add(t);
+            tenants.add(store.stats(tenant).asMap());
         }
         out.put("tenants", tenants);
         Map<String, Object> models = new LinkedHashMap<>();

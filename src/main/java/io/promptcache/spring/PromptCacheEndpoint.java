@@ -5,7 +5,6 @@ import io.promptcache.CacheMetrics;
 import io.promptcache.CacheScope;
 import io.promptcache.DependencyHealth;
 import io.promptcache.store.CacheStore;
-import io.promptcache.store.StoreStats;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -86,13 +85,7 @@ public class PromptCacheEndpoint {
         List<Map<String, Object>> tenants = new ArrayList<>();
         try {
             for (String tenant : store.tenants()) {
-                StoreStats s = store.stats(tenant);
-                Map<String, Object> t = new LinkedHashMap<>();
-                t.put("tenant", tenant);
-                t.put("entries", s.entries());
-                t.put("hits", s.hits());
-                t.put("memoryBytes", s.memoryBytes());
-                tenants.add(t);
+                tenants.add(store.stats(tenant).asMap());
             }
         } catch (RuntimeException down) {
             out.put("tenants", List.of());
