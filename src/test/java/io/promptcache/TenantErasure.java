@@ -131,6 +131,22 @@ public final class TenantErasure {
         }
     }
 
+    /** Every key under the prefix, by SCAN, followed by every value in it: what a scan of the database can find. */
+    public static List<String> everyKeyAndValue(UnifiedJedis jedis, String prefix) {
+        List<String> found = new ArrayList<>();
+        String cursor = ScanParams.SCAN_POINTER_START;
+        ScanParams params = new ScanParams().match(prefix + ":*").count(1000);
+        do {
+            ScanResult<String> page = jedis.scan(cursor, params);
+            for (String key : page.getResult()) {
+                found.add(key);
+                found.addAll(values(jedis, key));
+            }
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        return found;
+    }
+
     private static List<String> values(UnifiedJedis jedis, String key) {
         List<String> out = new ArrayList<>();
         switch (jedis.type(key)) {

@@ -49,6 +49,9 @@ class GatewayCommandTest {
             assertEquals(200, answered.statusCode(), answered.body());
             assertEquals("llm", answered.headers().firstValue("X-PromptCache-Source").orElse(""));
             assertTrue(gateway.process().waitFor(30, TimeUnit.SECONDS), "the gateway stopped");
+            String log = gateway.stderrText();
+            assertFalse(log.contains("sk-command"), "the caller's API key is never logged: " + log);
+            assertFalse(log.contains("Will the stop wait for me?"), "no prompt text in the log: " + log);
         }
     }
 

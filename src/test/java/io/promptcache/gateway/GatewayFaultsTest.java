@@ -218,6 +218,13 @@ class GatewayFaultsTest {
                     client.chat(key(), body(q, ",\"stream\":true"), "X-Tenant", TenantErasure.VICTIM);
                 }
                 client.chat(key(), body(TenantErasure.SURVIVOR_QUESTION, ""), "X-Tenant", TenantErasure.SURVIVOR);
+                String apiKey = "sk-secret-" + UUID.randomUUID();
+                HttpResponse<String> byKey = client.chat(apiKey, body("Is my API key kept anywhere?", ""));
+                String keyTenant = byKey.headers().firstValue(GatewayHandler.TENANT).orElseThrow();
+                List<String> everything = TenantErasure.everyKeyAndValue(jedis, prefix);
+                assertTrue(everything.stream().anyMatch(v -> v.contains(keyTenant)), "the key's tenant is stored (the check can fail)");
+                assertTrue(everything.stream().noneMatch(v -> v.contains(apiKey) || v.contains("sk-fault-")),
+                        "no caller's API key in any Redis key or value");
                 TenantErasure.scanForLeftovers(jedis, prefix, true);
                 HttpResponse<String> erased = client.delete("/admin/entries?tenant=" + TenantErasure.VICTIM,
                         "Authorization", "Bearer " + token);
