@@ -41,6 +41,7 @@ import java.util.regex.Pattern;
 public final class GatewayBench implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String KEY_PREFIX = "pc-bench-gateway";
     private static final String BODY = "{\"model\":\"deepseek-chat\",\"messages\":[{\"role\":\"system\",\"content\":\"You are concise.\"},"
             + "{\"role\":\"user\",\"content\":\"How do I reset my password?\"}]}";
 
@@ -65,6 +66,11 @@ public final class GatewayBench implements Callable<Integer> {
 
     @Option(names = "--wrk", paramLabel = "PATH", defaultValue = "wrk", description = "The wrk binary (default: ${DEFAULT-VALUE} on the PATH).")
     String wrk;
+
+    @Option(names = "--store", paramLabel = "memory|redis://…", defaultValue = "memory",
+            description = "The gateway's store (default: ${DEFAULT-VALUE}). On Redis the gateway writes under the bench's own "
+                    + "key prefix, " + GatewayBench.KEY_PREFIX + ", which the bench empties before and after.")
+    String store;
 
     @Option(names = "--json", description = "Print one JSON object with the results.")
     boolean json;
@@ -95,8 +101,13 @@ public final class GatewayBench implements Callable<Integer> {
         // nginx started as root runs its workers as another user: they must reach its cache and temp folders
         Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         List<Process> started = new ArrayList<>();
+        redis.clients.jedis.UnifiedJedis redis = store.equals("memory") ? null
+                : io.promptcache.redis.RedisConfig.builder().url(store).keyPrefix(KEY_PREFIX).build().connect();
         try (DeepSeekSimulator simulator = DeepSeekSimulator.builder().start()) {
-            String gateway = startGateway(simulator.baseUrl(), work, started);
+            if (redis != null) {
+                BenchKeys.removeAll(redis, KEY_PREFIX);
+            }
+            String gateway = startGateway(simulator.baseUrl(), store, work, started);
             String proxy = startNginx(nginxBin, simulator.baseUrl(), work, started);
             Path script = Files.writeString(work.resolve("post.lua"), "wrk.method = \"POST\"\n"
                     + "wrk.body = '" + BODY + "'\n"
@@ -131,6 +142,10 @@ public final class GatewayBench implements Callable<Integer> {
                 }
             }
             deleteTree(work);
+            if (redis != null) {
+                BenchKeys.removeAllOrSay(redis, KEY_PREFIX, store, io.promptcache.cli.StatusLine.stderr());
+                redis.close();
+            }
         }
         return 0;
     }
@@ -153,10 +168,11 @@ public final class GatewayBench implements Callable<Integer> {
     }
 
     /** The gateway in its own JVM, on this command's class path, in front of the simulator, on a free port. */
-    private static String startGateway(String upstream, Path work, List<Process> started) throws IOException, InterruptedException {
+    private static String startGateway(String upstream, String store, Path work, List<Process> started)
+            throws IOException, InterruptedException {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.promptcache.cli.PromptCacheCli",
-                "gateway", "--upstream", upstream, "--port", "0");
+                "gateway", "--upstream", upstream, "--port", "0", "--store", store, "--key-prefix", KEY_PREFIX);
         Process p = new ProcessBuilder(cmd).redirectError(work.resolve("gateway.err").toFile()).start();
         started.add(p);
         BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -304,6 +320,7 @@ public final class GatewayBench implements Callable<Integer> {
         double ratio = g.requestsPerSecond() / n.requestsPerSecond();
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
+            o.put("store", store.equals("memory") ? "memory" : "redis");
             o.put("connections", connections);
             o.put("secondsPerRound", seconds);
             o.put("rounds", rounds);
@@ -319,8 +336,8 @@ public final class GatewayBench implements Callable<Integer> {
             out.println(JSON.writeValueAsString(o));
             return;
         }
-        out.printf(Locale.ROOT, "Exact hits, %d connections, median of %d rounds of %d s (wrk, alternating):%n",
-                connections, rounds, seconds);
+        out.printf(Locale.ROOT, "Exact hits, %d connections, median of %d rounds of %d s (wrk, alternating), gateway on %s:%n",
+                connections, rounds, seconds, store.equals("memory") ? "the memory store" : "Redis");
         out.printf(Locale.ROOT, "  %-26s %12s %10s %10s%n", "", "requests/s", "p50 ms", "p99 ms");
         out.printf(Locale.ROOT, "  %-26s %12.0f %10.3f %10.3f%n", "nginx proxy_cache", n.requestsPerSecond(), n.p50(), n.p99());
         out.printf(Locale.ROOT, "  %-26s %12.0f %10.3f %10.3f%n", "PromptCache gateway", g.requestsPerSecond(), g.p50(), g.p99());
