@@ -47,5 +47,8 @@ interface Exchange {
 
         /** Ends the response. */
         void end();
+
+        /** Ends the response with HTTP trailers (announced in the head's {@code Trailer} header). */
+        void end(Map<String, String> trailers);
     }
 }

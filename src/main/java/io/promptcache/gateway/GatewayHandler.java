@@ -299,8 +299,12 @@ final class GatewayHandler {
         }
         outcomeHeaders(response, outcome);
         response.responseHeader("Cache-Control", "no-cache");
+        if (outcome == null) {
+            response.responseHeader("Trailer", ENTRY); // a miss's entry is known once its answer is stored
+        }
         OpenAiResponses.ChunkWriter chunks = new OpenAiResponses.ChunkWriter(chat.model(), chat.includeUsage());
         Exchange.Stream out = response.stream(200, "text/event-stream; charset=utf-8");
+        Done done = null;
         try {
             out.write(chunks.role());
             for (Object event = first; ; event = poll(events, timeout)) {
@@ -311,6 +315,7 @@ final class GatewayHandler {
                     }
                 } else if (event instanceof Done d) {
                     out.write(chunks.end(d.response()));
+                    done = d;
                     break;
                 } else {
                     String why = event == null ? "the upstream sent nothing for " + timeout + " ms"
@@ -320,7 +325,12 @@ final class GatewayHandler {
                 }
             }
         } finally {
-            out.end();
+            CacheOutcome stored = done == null || outcome != null ? null : scope.lastOutcome().orElse(null);
+            if (stored != null && stored.entryId() != null) {
+                out.end(Map.of(ENTRY, stored.entryId()));
+            } else {
+                out.end();
+            }
         }
     }
 

@@ -303,6 +303,13 @@ final class NettyServer {
                 public void end() {
                     finish(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
                 }
+
+                @Override
+                public void end(Map<String, String> trailers) {
+                    io.netty.handler.codec.http.DefaultLastHttpContent last = new io.netty.handler.codec.http.DefaultLastHttpContent();
+                    trailers.forEach((name, value) -> last.trailingHeaders().set(name, value));
+                    finish(ctx.writeAndFlush(last));
+                }
             };
         }
 

@@ -308,4 +308,27 @@ class GatewayTest {
         assertEquals(blocking.headers().firstValue(GatewayHandler.ENTRY), streamed.headers().firstValue(GatewayHandler.ENTRY));
         assertNotEquals("(none)", source(streamed));
     }
+
+    @Test
+    void aStreamedMissNamesItsEntryInATrailer() throws Exception {
+        String key = key();
+        String ask = body("Why is grass green?", ",\"stream\":true");
+        java.net.URI base = java.net.URI.create(gateway.baseUrl());
+        String raw;
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            byte[] bytes = ask.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
+                    + "\r\nContent-Type: application/json\r\nTE: trailers\r\nConnection: close\r\nContent-Length: "
+                    + bytes.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(bytes);
+            raw = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertTrue(raw.contains("X-PromptCache-Source: llm"), raw);
+        assertTrue(raw.contains("Trailer: X-PromptCache-Entry"), raw);
+        java.util.regex.Matcher trailer = java.util.regex.Pattern.compile("\r\n0\r\nX-PromptCache-Entry: ([0-9a-f]{64})\r\n").matcher(raw);
+        assertTrue(trailer.find(), "the last chunk carries the entry: " + raw.substring(Math.max(0, raw.length() - 300)));
+        HttpResponse<String> hit = client.chat(key, body("Why is grass green?", ""));
+        assertEquals("exact", source(hit));
+        assertEquals(trailer.group(1), hit.headers().firstValue(GatewayHandler.ENTRY).orElse(""), "the entry the miss stored");
+    }
 }
