@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Which entry an identical request body of a tenant hit last time, so that the next one is served by the entry's id
  * (one store read) without parsing and fingerprinting the body again. It only remembers keys and the encoded answer:
  * the store stays the truth, read on every hit, so an erased, expired or replaced entry is never served from here.
- * Bounded; when full it forgets an arbitrary tenth.
+ * Bounded by count and by the bytes its answers take (the encoded tail and the answer object, about twice the tail);
+ * when either is reached it forgets an arbitrary tenth.
  */
 final class KnownRequests {
 
@@ -33,11 +34,25 @@ final class KnownRequests {
         }
     });
 
+    /** Bytes the remembered answers may take in all. */
+    static final long MAX_BYTES = 32L * 1024 * 1024;
+
     private final int capacity;
+    private final long maxBytes;
     private final ConcurrentHashMap<ByteBuffer, Known> known = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
 
     KnownRequests(int capacity) {
+        this(capacity, MAX_BYTES);
+    }
+
+    KnownRequests(int capacity, long maxBytes) {
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
+    }
+
+    private static long weight(Known k) {
+        return 256 + 2L * k.tail().length;
     }
 
     /** SHA-256 of the tenant and the body as sent: the tenant is part of the key, so tenants never share. */
@@ -60,18 +75,26 @@ final class KnownRequests {
         if (value.tail().length > MAX_ANSWER_BYTES || capacity == 0) {
             return;
         }
-        if (known.size() >= capacity) {
-            int drop = Math.max(1, capacity / 10);
+        if (known.size() >= capacity || bytes.get() + weight(value) > maxBytes) {
+            int drop = Math.max(1, known.size() / 10);
             for (Iterator<ByteBuffer> it = known.keySet().iterator(); it.hasNext() && drop > 0; drop--) {
-                it.next();
-                it.remove();
+                forget(it.next());
             }
         }
-        known.put(key, value);
+        Known previous = known.put(key, value);
+        bytes.addAndGet(weight(value) - (previous == null ? 0 : weight(previous)));
     }
 
     void forget(ByteBuffer key) {
-        known.remove(key);
+        Known gone = known.remove(key);
+        if (gone != null) {
+            bytes.addAndGet(-weight(gone));
+        }
+    }
+
+    /** Bytes the remembered answers take, as weighed. */
+    long bytes() {
+        return bytes.get();
     }
 
     int size() {
