@@ -78,12 +78,16 @@ final class NettyServer {
         this.routes = routes;
         this.tooLarge = tooLarge;
         AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(Math.min(16, maxThreads), maxThreads, 60, TimeUnit.SECONDS,
+        // Core size = maximum: a pool only grows past its core when its queue is full, and a miss holds its worker
+        // for as long as the provider takes, so a smaller core would queue the 17th slow call behind the first 16.
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(maxThreads, maxThreads, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(10_000), r -> {
                     Thread t = new Thread(r, "promptcache-gateway-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
+        pool.allowCoreThreadTimeOut(true); // idle workers go after a minute
+        this.workers = pool;
     }
 
     void start() throws InterruptedException {

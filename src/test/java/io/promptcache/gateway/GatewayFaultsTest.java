@@ -237,4 +237,46 @@ class GatewayFaultsTest {
             }
         }
     }
+
+    @Test
+    void slowProviderCallsRunSideBySideAndDoNotQueueBehindEachOther() throws Exception {
+        int callers = 32;
+        java.util.concurrent.CyclicBarrier allInFlight = new java.util.concurrent.CyclicBarrier(callers);
+        com.sun.net.httpserver.HttpServer slow = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        slow.setExecutor(Executors.newFixedThreadPool(callers * 2));
+        slow.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            int status = 200;
+            try {
+                allInFlight.await(20, java.util.concurrent.TimeUnit.SECONDS); // answers once every caller is waiting on it
+            } catch (Exception notAllArrived) {
+                status = 503;
+            }
+            byte[] body = ("{\"id\":\"x\",\"object\":\"chat.completion\",\"model\":\"deepseek-chat\",\"choices\":[{\"index\":0,"
+                    + "\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":\"stop\"}],"
+                    + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        slow.start();
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try (Gateway gateway = GatewayTest.memoryGateway(Gateway.builder()
+                .upstream(URI.create("http://127.0.0.1:" + slow.getAddress().getPort())).port(0)).build().start()) {
+            GatewayClient client = new GatewayClient(gateway.baseUrl());
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                String question = "Distinct slow question number " + i + "?";
+                answers.add(pool.submit(() -> client.chat(key(), body(question, ""))));
+            }
+            for (Future<HttpResponse<String>> f : answers) {
+                assertEquals(200, f.get().statusCode(), "every call was with the provider at once: " + f.get().body());
+            }
+        } finally {
+            pool.shutdownNow();
+            slow.stop(0);
+        }
+    }
 }
