@@ -24,6 +24,11 @@ public abstract class AbstractCachingModel implements AutoCloseable {
         return engine.metrics();
     }
 
+    /** The tenant of a call made outside any {@link CacheScope}. */
+    public String defaultTenant() {
+        return engine.defaultTenant();
+    }
+
     /** Running totals of tokens billed and saved, and their cost. */
     public CacheAccounting accounting() {
         return engine.accounting();

@@ -157,6 +157,10 @@ final class CacheEngine {
         }
     }
 
+    String defaultTenant() {
+        return defaultTenant;
+    }
+
     CacheStore store() {
         return store;
     }

@@ -3,7 +3,7 @@ package io.promptcache;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.store.embedding.EmbeddingStore;
-import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
+import io.promptcache.semantic.InMemoryVectorStore;
 import io.promptcache.embedding.BgeSmallEmbeddingModel;
 import io.promptcache.embedding.EmbeddingModels;
 import io.promptcache.embedding.InProcessModel;
@@ -348,7 +348,7 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
             }
             String name = embeddingModel instanceof BgeSmallEmbeddingModel inProcess ? inProcess.model().space()
                     : SemanticIndex.SINGLE;
-            return single(space(name, embeddingModel, embeddingStore != null ? embeddingStore : new InMemoryEmbeddingStore<>()));
+            return single(space(name, embeddingModel, embeddingStore != null ? embeddingStore : new InMemoryVectorStore()));
         }
         EmbeddingModel zh = EmbeddingModels.inProcess(InProcessModel.BGE_SMALL_ZH);
         if (embeddingStores == null && embeddingStore != null) {
@@ -382,7 +382,7 @@ public abstract class CachingModelBuilder<B extends CachingModelBuilder<B>> {
 
     private EmbeddingStore<TextSegment> storeOf(InProcessModel model) {
         if (embeddingStores == null) {
-            return new InMemoryEmbeddingStore<>();
+            return new InMemoryVectorStore();
         }
         EmbeddingStore<TextSegment> store = embeddingStores.apply(model);
         if (store == null) {

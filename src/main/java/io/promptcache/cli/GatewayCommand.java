@@ -3,7 +3,7 @@ package io.promptcache.cli;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.store.embedding.EmbeddingStore;
-import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
+import io.promptcache.semantic.InMemoryVectorStore;
 import io.promptcache.embedding.InProcessModel;
 import io.promptcache.gateway.Gateway;
 import io.promptcache.quality.InputFileException;
@@ -123,11 +123,11 @@ public final class GatewayCommand implements Callable<Integer> {
         CacheStore store = redis != null ? redis.cacheStore()
                 : InMemoryCacheStore.builder().maxEntriesPerTenant(storeOptions.maxEntries()).build();
         EmbeddingStore<TextSegment> single = embedder == null ? null
-                : redis != null ? redis.embeddingStore() : new InMemoryEmbeddingStore<>();
+                : redis != null ? redis.embeddingStore() : new InMemoryVectorStore();
         Map<InProcessModel, EmbeddingStore<TextSegment>> perModel = new EnumMap<>(InProcessModel.class);
         Function<InProcessModel, EmbeddingStore<TextSegment>> stores = m -> {
             synchronized (perModel) {
-                return perModel.computeIfAbsent(m, k -> redis != null ? redis.embeddingStore(k) : new InMemoryEmbeddingStore<>());
+                return perModel.computeIfAbsent(m, k -> redis != null ? redis.embeddingStore(k) : new InMemoryVectorStore());
             }
         };
         return builder -> {

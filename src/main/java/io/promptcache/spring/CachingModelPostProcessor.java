@@ -56,18 +56,26 @@ final class CachingModelPostProcessor implements BeanPostProcessor {
         AbstractCachingModel model;
         if (bean instanceof ChatModel chat) {
             CachingChatModel.Builder b = CachingChatModel.builder().delegate(chat);
-            model = configure(b, props).build();
+            configure(b, props);
+            model = b.build();
         } else {
             CachingStreamingChatModel.Builder b = CachingStreamingChatModel.builder().delegate((StreamingChatModel) bean);
-            model = configure(b, props).build();
+            configure(b, props);
+            model = b.build();
         }
-        wrapped.getObject().add(beanName, model);
-        micrometer.ifAvailable(m -> m.bind(beanName, model));
+        register(beanName, model);
         LOG.info("PromptCache: bean '{}' answers through the cache ({})", beanName, props.getStore().redis() ? "Redis" : "in memory");
         return model;
     }
 
-    private <B extends CachingModelBuilder<B>> B configure(B b, PromptCacheProperties props) {
+    /** Makes a caching model known to the endpoint, health, erasure and meters, under the name of what it wraps. */
+    void register(String name, AbstractCachingModel model) {
+        wrapped.getObject().add(name, model);
+        micrometer.ifAvailable(m -> m.bind(name, model));
+    }
+
+    /** The {@code promptcache.*} settings on a caching model's builder: every front door's models are made alike. */
+    void configure(CachingModelBuilder<?> b, PromptCacheProperties props) {
         PromptCacheBackend shared = backend.getObject();
         b.cacheStore(store.getObject())
                 .ttl(props.getTtl())
@@ -96,6 +104,5 @@ final class CachingModelPostProcessor implements BeanPostProcessor {
                 b.selfCalibration(props.getSemantic().getSelfCalibration().toSettings(judge.getIfAvailable()));
             }
         }
-        return b;
     }
 }

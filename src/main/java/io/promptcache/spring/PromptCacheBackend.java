@@ -3,7 +3,7 @@ package io.promptcache.spring;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.store.embedding.EmbeddingStore;
-import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
+import io.promptcache.semantic.InMemoryVectorStore;
 import io.promptcache.embedding.EmbeddingModels;
 import io.promptcache.embedding.InProcessModel;
 import io.promptcache.redis.RedisCache;
@@ -56,7 +56,7 @@ public final class PromptCacheBackend implements AutoCloseable {
         } else {
             this.redis = null;
             this.defaultStore = InMemoryCacheStore.builder().maxEntriesPerTenant(props.getMaxEntriesPerTenant()).build();
-            this.embeddingStore = model == null ? null : ownEmbeddingStore != null ? ownEmbeddingStore : new InMemoryEmbeddingStore<>();
+            this.embeddingStore = model == null ? null : ownEmbeddingStore != null ? ownEmbeddingStore : new InMemoryVectorStore();
         }
     }
 
@@ -80,7 +80,7 @@ public final class PromptCacheBackend implements AutoCloseable {
 
     /** The vector store of one in-process model, shared by every wrapped model. */
     public synchronized EmbeddingStore<TextSegment> embeddingStore(InProcessModel model) {
-        return modelStores.computeIfAbsent(model, m -> redis != null ? redis.embeddingStore(m) : new InMemoryEmbeddingStore<>());
+        return modelStores.computeIfAbsent(model, m -> redis != null ? redis.embeddingStore(m) : new InMemoryVectorStore());
     }
 
     /** How each vector store searches: memory, or the Redis mode (local, server; auto until Redis has answered). */
@@ -97,7 +97,8 @@ public final class PromptCacheBackend implements AutoCloseable {
         if (store instanceof io.promptcache.redis.RedisEmbeddingStore redisStore) {
             return "redis-" + redisStore.mode().name().toLowerCase(Locale.ROOT);
         }
-        return store instanceof InMemoryEmbeddingStore<?> ? "memory" : store.getClass().getSimpleName();
+        return store instanceof InMemoryVectorStore
+                || store.getClass().getName().equals("dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore") ? "memory" : store.getClass().getSimpleName();
     }
 
     /** The store the auto-configuration offers as a bean when the application has none. */

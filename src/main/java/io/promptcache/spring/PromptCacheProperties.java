@@ -46,6 +46,7 @@ public class PromptCacheProperties {
     private final Metrics metrics = new Metrics();
     private final Health health = new Health();
     private final Cassette cassette = new Cassette();
+    private final SpringAi springAi = new SpringAi();
 
     /** Record-and-replay for tests: every ChatModel and StreamingChatModel bean answers from recordings. */
     public static class Cassette {
@@ -610,5 +611,33 @@ public class PromptCacheProperties {
 
     public Web getWeb() {
         return web;
+    }
+
+    public SpringAi getSpringAi() {
+        return springAi;
+    }
+
+    /** Spring AI applications (Spring AI 2.0 on the class path). */
+    public static class SpringAi {
+        /**
+         * How the cache reaches Spring AI: MODEL wraps every Spring AI ChatModel bean, so every ChatClient gets it;
+         * ADVISOR wraps none and offers a PromptCacheAdvisor bean to add to the clients that should use it.
+         */
+        private Mode mode = Mode.MODEL;
+
+        public Mode getMode() {
+            return mode;
+        }
+
+        public void setMode(Mode mode) {
+            this.mode = mode;
+        }
+
+        public enum Mode {
+            /** Wrap every Spring AI ChatModel bean. */
+            MODEL,
+            /** Wrap none; a PromptCacheAdvisor bean for the ChatClients that should use the cache. */
+            ADVISOR
+        }
     }
 }

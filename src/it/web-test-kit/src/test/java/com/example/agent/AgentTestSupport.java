@@ -16,9 +16,11 @@ final class AgentTestSupport {
 
     /** The model at the simulator, and the cache's store at {@code storeUrl} under a fresh key prefix. */
     static void properties(DynamicPropertyRegistry registry, String storeUrl) {
-        // Boot 3.5's app configures the model through LangChain4j's starter, the Boot 4 app through its own properties.
+        // Boot 3.5's app configures the model through LangChain4j's starter, the Boot 4 app through its own properties,
+        // the Spring AI app through Spring AI's OpenAI starter.
         registry.add("langchain4j.open-ai.chat-model.base-url", SIMULATOR::baseUrl);
         registry.add("agent.model.base-url", SIMULATOR::baseUrl);
+        registry.add("spring.ai.openai.base-url", SIMULATOR::baseUrl); // the Spring AI app's model
         registry.add("promptcache.store.url", () -> storeUrl);
         // Spring Boot 3's test support turns metrics export off unless asked; the scrape is part of what is checked.
         registry.add("management.prometheus.metrics.export.enabled", () -> "true");
