@@ -1,6 +1,11 @@
 package io.promptcache;
 
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import io.promptcache.core.CacheAnswer;
+import io.promptcache.langchain4j.LangChain4jConversions;
 import io.promptcache.prefix.CacheAccounting;
+import io.promptcache.prefix.PromptLayout;
 import io.promptcache.prefix.PrefixBreakDetector;
 import io.promptcache.store.CacheStore;
 
@@ -18,6 +23,27 @@ public abstract class AbstractCachingModel implements AutoCloseable {
 
     AbstractCachingModel(CachingModelBuilder<?> builder) {
         this.engine = new CacheEngine(builder);
+    }
+
+    /**
+     * The request as it will be sent: with canonical layout on, system prompts and tools first and byte-stable (the
+     * provider's prefix cache), else as the application built it. A layout fault sends the request as built.
+     */
+    ChatRequest layout(ChatRequest effective) {
+        if (!engine.canonicalLayout()) {
+            return effective;
+        }
+        try {
+            return PromptLayout.canonical(effective);
+        } catch (RuntimeException e) {
+            engine.fault("layout", e);
+            return effective;
+        }
+    }
+
+    /** A LangChain4j answer in the engine's model ({@code null} stays {@code null}: nothing came back). */
+    static CacheAnswer answerOf(ChatResponse response) {
+        return response == null ? null : LangChain4jConversions.answer(response);
     }
 
     public CacheMetrics metrics() {

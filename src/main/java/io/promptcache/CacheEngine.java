@@ -5,13 +5,11 @@ import io.promptcache.calibration.PairJudge;
 import io.promptcache.calibration.SelfCalibration;
 import io.promptcache.calibration.SelfCalibrator;
 import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.output.TokenUsage;
+import io.promptcache.core.CacheAnswer;
+import io.promptcache.core.CacheRequest;
 import io.promptcache.key.RequestFingerprint;
 import io.promptcache.prefix.CacheAccounting;
 import io.promptcache.prefix.PrefixBreakDetector;
-import io.promptcache.prefix.PromptLayout;
 import io.promptcache.semantic.EmbeddingDimensionException;
 import io.promptcache.semantic.MatchCandidate;
 import io.promptcache.semantic.SemanticIndex;
@@ -211,17 +209,14 @@ final class CacheEngine {
         return calls;
     }
 
-    /** The request as it will be sent: canonical layout unless turned off. */
-    ChatRequest layout(ChatRequest effective) {
-        if (!canonicalLayout) {
-            return effective;
-        }
-        try {
-            return PromptLayout.canonical(effective);
-        } catch (RuntimeException e) {
-            faults.fault("layout", e);
-            return effective;
-        }
+    /** Whether the LangChain4j door lays requests out canonically (see {@code AbstractCachingModel#layout}). */
+    boolean canonicalLayout() {
+        return canonicalLayout;
+    }
+
+    /** Logs a cache fault (rate-limited, never the prompt) and counts it. */
+    void fault(String what, RuntimeException e) {
+        faults.fault(what, e);
     }
 
     /**
@@ -253,7 +248,7 @@ final class CacheEngine {
         return new Lookup(ctx, null, CacheSource.EXACT, entry.get(), null, null, degraded, false);
     }
 
-    Lookup lookup(ChatRequest request, CallContext ctx) {
+    Lookup lookup(CacheRequest request, CallContext ctx) {
         metrics.request();
         if (prefixBreaks != null) {
             try {
@@ -365,7 +360,7 @@ final class CacheEngine {
      * questions come with the exact read in one round trip; a second read is needed only when a turn was
      * canonicalised and the literal request had no entry.
      */
-    private ExactStep exactStep(ChatRequest request, RequestFingerprint literal, CallContext ctx) {
+    private ExactStep exactStep(CacheRequest request, RequestFingerprint literal, CallContext ctx) {
         CanonicalTurns.Read read = canonicalTurns.readWithExact(store, literal, ctx.tenant());
         guard.ok(CacheDependency.STORE);
         if (read.canonical().isEmpty() || read.entry().isPresent()) {
@@ -455,7 +450,7 @@ final class CacheEngine {
      * tier. Returns whether the entry was stored within the write budget (a slower write goes on in the
      * background) and which dependencies failed on the way.
      */
-    Stored store(Lookup miss, ChatResponse response) {
+    Stored store(Lookup miss, CacheAnswer response) {
         if (miss.fingerprint() == null) {
             return Stored.NOT;
         }
@@ -470,7 +465,7 @@ final class CacheEngine {
             return Stored.NOT;
         }
         Duration entryTtl = miss.context().control().ttl().orElse(ttl);
-        FreshnessPolicy.Decision fresh = freshness.decide(miss.fingerprint().question(), response.aiMessage().text(), entryTtl);
+        FreshnessPolicy.Decision fresh = freshness.decide(miss.fingerprint().question(), response.text(), entryTtl);
         if (fresh.skip()) {
             metrics.notStored("time_sensitive");
             return Stored.NOT;
@@ -482,7 +477,7 @@ final class CacheEngine {
             return new Stored(false, EnumSet.of(CacheDependency.STORE));
         }
         boolean searchable = index != null && fp.semanticEligible() && index.covers(fp.question())
-                && !response.aiMessage().hasToolExecutionRequests();
+                && !response.hasToolCalls();
         boolean indexNow = searchable && embedderReady();
         Phase phase = new Phase(CacheDependency.STORE);
         CompletableFuture<Boolean> put = new CompletableFuture<>();
@@ -541,11 +536,10 @@ final class CacheEngine {
      * Records an outcome: accounting, the caller's scope, the listeners, and the time the call spent in the
      * cache ({@code cacheNanos}: the whole call for a hit; the lookup and the store for a model answer).
      */
-    void report(CallContext ctx, CacheOutcome outcome, ChatResponse response, long cacheNanos) {
+    void report(CallContext ctx, CacheOutcome outcome, CacheAnswer response, long cacheNanos) {
         metrics.cacheTime(outcome.source(), cacheNanos);
-        TokenUsage usage = response == null ? null : response.tokenUsage();
-        Integer in = usage == null ? null : usage.inputTokenCount();
-        Integer out = usage == null ? null : usage.outputTokenCount();
+        Integer in = response == null ? null : response.inputTokens();
+        Integer out = response == null ? null : response.outputTokens();
         if (outcome.source().cached() || outcome.sharedFlight()) {
             accounting.cacheHit(in, out);
         } else {
@@ -739,7 +733,7 @@ final class CacheEngine {
     record TimedStore(Stored stored, long nanos) {
     }
 
-    TimedStore timedStore(Lookup miss, ChatResponse response) {
+    TimedStore timedStore(Lookup miss, CacheAnswer response) {
         long start = System.nanoTime();
         Stored stored = store(miss, response);
         return new TimedStore(stored, System.nanoTime() - start);

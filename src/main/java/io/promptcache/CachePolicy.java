@@ -1,8 +1,8 @@
 package io.promptcache;
 
-import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.output.FinishReason;
+import io.promptcache.core.CacheAnswer;
+import io.promptcache.langchain4j.LangChain4jConversions;
 
 /**
  * Decides which model answers may be stored. Only complete answers are: an error, an empty
@@ -33,18 +33,26 @@ public final class CachePolicy {
         if (response == null || response.aiMessage() == null) {
             return "no response";
         }
-        AiMessage ai = response.aiMessage();
-        if (ai.hasToolExecutionRequests()) {
+        return whyNotCacheable(LangChain4jConversions.answer(response));
+    }
+
+    /** Why an answer must not be stored, or {@code null} when it may be. */
+    public String whyNotCacheable(CacheAnswer answer) {
+        if (answer == null) {
+            return "no response";
+        }
+        String finish = answer.finishReason();
+        if (answer.hasToolCalls()) {
             if (!cacheToolCallResponses) {
                 return "requests tool calls";
             }
-            return response.finishReason() == FinishReason.TOOL_EXECUTION || response.finishReason() == FinishReason.STOP
-                    ? null : "finish reason " + response.finishReason();
+            return CacheAnswer.TOOL_CALLS.equals(finish) || CacheAnswer.STOP.equals(finish)
+                    ? null : "finish reason " + finish;
         }
-        if (response.finishReason() != FinishReason.STOP) {
-            return "finish reason " + response.finishReason();
+        if (!CacheAnswer.STOP.equals(finish)) {
+            return "finish reason " + finish;
         }
-        if (ai.text() == null || ai.text().isBlank()) {
+        if (answer.text() == null || answer.text().isBlank()) {
             return "empty answer";
         }
         return null;

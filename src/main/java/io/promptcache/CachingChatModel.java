@@ -7,6 +7,7 @@ import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import io.promptcache.langchain4j.LangChain4jConversions;
 import io.promptcache.prefix.ProviderCacheUsage;
 
 import java.util.List;
@@ -57,9 +58,9 @@ public final class CachingChatModel extends AbstractCachingModel implements Chat
     }
 
     private ChatResponse answer(ChatRequest request, CacheEngine.CallContext ctx, long start) {
-        ChatRequest effective = engine.layout(request);
+        ChatRequest effective = layout(request);
         long epoch = flights.epoch(); // before the lookup: see SingleFlight
-        CacheEngine.Lookup lookup = engine.lookup(effective, ctx);
+        CacheEngine.Lookup lookup = engine.lookup(LangChain4jConversions.request(effective), ctx);
         long lookupNanos = System.nanoTime() - start;
 
         if (lookup.hit()) {
@@ -79,14 +80,14 @@ public final class CachingChatModel extends AbstractCachingModel implements Chat
                 }
             }
             ChatResponse response = delegate.chat(effective);
-            return new Answer(response, null, engine.timedStore(lookup, response));
+            return new Answer(response, null, engine.timedStore(lookup, answerOf(response)));
         }, answer -> answer.stored() == null ? null : answer.stored().stored().settled());
         Answer answer = result.value();
         if (answer.servedFrom() != null) {
             // Served from the store, to the leader and its followers alike: an exact hit for each.
             engine.metrics().hit(CacheSource.EXACT);
             CacheOutcome outcome = CacheOutcome.hit(answer.servedFrom().withContext(ctx), start);
-            engine.report(ctx, outcome, answer.response(), outcome.latency().toNanos());
+            engine.report(ctx, outcome, answerOf(answer.response()), outcome.latency().toNanos());
             return answer.response();
         }
         engine.metrics().miss();
@@ -96,7 +97,7 @@ public final class CachingChatModel extends AbstractCachingModel implements Chat
         ChatResponse response = answer.response();
         CacheEngine.TimedStore stored = answer.stored();
         engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.of(response),
-                result.shared() ? CacheEngine.Stored.NOT : stored.stored(), result.shared()), response,
+                result.shared() ? CacheEngine.Stored.NOT : stored.stored(), result.shared()), answerOf(response),
                 lookupNanos + (result.shared() ? 0 : stored.nanos()));
         return response;
     }
@@ -139,7 +140,7 @@ public final class CachingChatModel extends AbstractCachingModel implements Chat
             engine.metrics().hit(lookup.source());
             engine.slide(lookup);
             CacheOutcome outcome = CacheOutcome.hit(lookup, start);
-            engine.report(ctx, outcome, cached, outcome.latency().toNanos());
+            engine.report(ctx, outcome, answerOf(cached), outcome.latency().toNanos());
         }
         return cached;
     }

@@ -15,6 +15,7 @@ import dev.langchain4j.model.chat.response.PartialThinking;
 import dev.langchain4j.model.chat.response.PartialThinkingContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
+import io.promptcache.langchain4j.LangChain4jConversions;
 import io.promptcache.prefix.ProviderCacheUsage;
 
 import java.util.List;
@@ -66,9 +67,9 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
     }
 
     private void stream(ChatRequest request, StreamingChatResponseHandler handler, CacheEngine.CallContext ctx, long start) {
-        ChatRequest effective = engine.layout(request);
+        ChatRequest effective = layout(request);
         long epochAtLookup = epoch.get(); // before the lookup: see SingleFlight
-        CacheEngine.Lookup lookup = engine.lookup(effective, ctx);
+        CacheEngine.Lookup lookup = engine.lookup(LangChain4jConversions.request(effective), ctx);
         long lookupNanos = System.nanoTime() - start;
 
         if (lookup.hit()) {
@@ -84,7 +85,7 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
             if (existing != null) {
                 boolean joined = existing.subscribe(handler, response -> {
                     engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.NONE, CacheEngine.Stored.NOT,
-                            true), response, lookupNanos);
+                            true), answerOf(response), lookupNanos);
                     return null;
                 }, ctx::failed);
                 if (joined) {
@@ -103,7 +104,7 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
             StreamFlight flight = new StreamFlight(
                     (response, cancelled) -> {
                         if (!cancelled && landed.get() == null) {
-                            stored.set(engine.timedStore(lookup, response));
+                            stored.set(engine.timedStore(lookup, answerOf(response)));
                         }
                     },
                     () -> stored.get().stored().settled().whenComplete((ignored, error) -> {
@@ -121,11 +122,11 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
                 if (landed.get() != null) {
                     engine.metrics().hit(CacheSource.EXACT);
                     CacheOutcome outcome = CacheOutcome.hit(landed.get(), start);
-                    engine.report(ctx, outcome, response, outcome.latency().toNanos());
+                    engine.report(ctx, outcome, answerOf(response), outcome.latency().toNanos());
                     return null;
                 }
                 engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.of(response), stored.get().stored(),
-                        false), response, lookupNanos + stored.get().nanos());
+                        false), answerOf(response), lookupNanos + stored.get().nanos());
                 return null;
             }, ctx::failed);
             // An identical call's answer may have landed after our lookup: replay it rather than ask again.
@@ -152,7 +153,7 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
         engine.slide(lookup);
         replay(cached, handler, () -> {
             CacheOutcome outcome = CacheOutcome.hit(lookup, start);
-            engine.report(ctx, outcome, cached, outcome.latency().toNanos());
+            engine.report(ctx, outcome, answerOf(cached), outcome.latency().toNanos());
         });
     }
 

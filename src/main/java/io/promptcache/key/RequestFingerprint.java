@@ -1,12 +1,10 @@
 package io.promptcache.key;
 
-import dev.langchain4j.data.message.AiMessage;
-import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.ChatMessageSerializer;
-import dev.langchain4j.data.message.ChatMessageType;
-import dev.langchain4j.data.message.SystemMessage;
-import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import io.promptcache.core.CacheMessage;
+import io.promptcache.core.CacheRequest;
+import io.promptcache.core.CacheTool;
+import io.promptcache.langchain4j.LangChain4jConversions;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,15 +28,15 @@ import java.util.Objects;
  * @param exactKey  hex SHA-256 of the whole request
  * @param scopeKey  hex SHA-256 of the semantic partition
  * @param question  text of the last user message, or {@code null} when the request ends otherwise
- * @param lastMessageType type of the last message
+ * @param lastMessageType role of the last message
  * @param conversationTurns how many messages (other than system messages) precede the question
  * @param literalScopeKey the scope key of the request as sent, before any earlier question was replaced by
  *                        its canonical form (equal to {@code scopeKey} when none was)
- * @param questionJson    the last user message as LangChain4j serialises it, or {@code null}
+ * @param questionJson    the last user message's encoding ({@link CacheMessage#encoded()}), or {@code null}
  * @param turns           the earlier (question, plain-text answer) pairs that a canonical form may replace
  */
 public record RequestFingerprint(String exactKey, String scopeKey, String question,
-                                 ChatMessageType lastMessageType, int conversationTurns,
+                                 CacheMessage.Role lastMessageType, int conversationTurns,
                                  String literalScopeKey, String questionJson, List<Turn> turns) {
 
     /**
@@ -70,7 +68,7 @@ public record RequestFingerprint(String exactKey, String scopeKey, String questi
 
     /** True when a semantic lookup is allowed: the request ends in a plain-text user message. */
     public boolean semanticEligible() {
-        return question != null && lastMessageType == ChatMessageType.USER;
+        return question != null && lastMessageType == CacheMessage.Role.USER;
     }
 
     /**
@@ -79,6 +77,16 @@ public record RequestFingerprint(String exactKey, String scopeKey, String questi
      * @param user    user id when users are isolated from each other, otherwise {@code null}
      */
     public static RequestFingerprint of(ChatRequest request, String tenant, String user) {
+        return of(LangChain4jConversions.request(request), tenant, user, Map.of());
+    }
+
+    /** As {@link #of(CacheRequest, String, String, Map)}, for a LangChain4j request. */
+    public static RequestFingerprint of(ChatRequest request, String tenant, String user,
+                                        Map<Integer, String> canonicalQuestions) {
+        return of(LangChain4jConversions.request(request), tenant, user, canonicalQuestions);
+    }
+
+    public static RequestFingerprint of(CacheRequest request, String tenant, String user) {
         return of(request, tenant, user, Map.of());
     }
 
@@ -87,24 +95,18 @@ public record RequestFingerprint(String exactKey, String scopeKey, String questi
      * user message index → question text): the conversation is then keyed as the one whose answers the
      * cache served. The turn keys always come from the request as sent.
      */
-    public static RequestFingerprint of(ChatRequest request, String tenant, String user,
+    public static RequestFingerprint of(CacheRequest request, String tenant, String user,
                                         Map<Integer, String> canonicalQuestions) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(canonicalQuestions, "canonicalQuestions");
         Objects.requireNonNull(tenant, "tenant");
-        List<ChatMessage> messages = request.messages();
-        String params = CanonicalJson.write(RequestParametersCanonicalizer.toMap(request.parameters()));
-        String tools = ToolSpecifications.canonicalJson(request.toolSpecifications());
+        List<CacheMessage> messages = request.messages();
+        String params = request.parametersJson();
+        String tools = toolSetJson(request.tools());
 
-        int lastUser = -1;
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            if (messages.get(i) instanceof UserMessage) {
-                lastUser = i;
-                break;
-            }
-        }
-        ChatMessage last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
-        String question = last instanceof UserMessage u && u.hasSingleText() ? u.singleText() : null;
+        int lastUser = request.lastUserIndex();
+        CacheMessage last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
+        String question = request.question();
 
         Sha256 exact = Sha256.start().field(VERSION).field("exact").field(tenant).field(user).field(params).field(tools);
         Sha256 literal = Sha256.start().field(VERSION).field("scope").field(tenant).field(user).field(params).field(tools);
@@ -113,21 +115,23 @@ public record RequestFingerprint(String exactKey, String scopeKey, String questi
         String questionJson = null;
         int context = 0;
         for (int i = 0; i < messages.size(); i++) {
-            ChatMessage message = messages.get(i);
-            // LangChain4j's serializer writes a message's fields in a fixed order: deterministic bytes.
-            String json = ChatMessageSerializer.messageToJson(message);
-            String canonical = canonicalQuestions.containsKey(i) && message instanceof UserMessage
-                    ? ChatMessageSerializer.messageToJson(UserMessage.from(canonicalQuestions.get(i))) : json;
-            if (message instanceof UserMessage && i + 1 < lastUser && messages.get(i + 1) instanceof AiMessage ai
-                    && !ai.hasToolExecutionRequests() && ai.text() != null) {
-                // The scope digest so far is the scope this question had when it was asked.
-                turns.add(new Turn(i, turnKey(literal.copy().hex(), json, ai.text())));
+            CacheMessage message = messages.get(i);
+            String json = message.encoded();
+            boolean fromUser = message.role() == CacheMessage.Role.USER;
+            String canonical = fromUser && canonicalQuestions.containsKey(i)
+                    ? request.encodeUserText(canonicalQuestions.get(i)) : json;
+            if (fromUser && i + 1 < lastUser) {
+                CacheMessage next = messages.get(i + 1);
+                if (next.role() == CacheMessage.Role.ASSISTANT && !next.hasToolCalls() && next.text() != null) {
+                    // The scope digest so far is the scope this question had when it was asked.
+                    turns.add(new Turn(i, turnKey(literal.copy().hex(), json, next.text())));
+                }
             }
             if (i == lastUser) {
                 questionJson = json;
             }
             exact.field(canonical);
-            if (message instanceof SystemMessage) {
+            if (message.role() == CacheMessage.Role.SYSTEM) {
                 literal.field("system").field(json);
                 if (scope != literal) {
                     scope.field("system").field(json);
@@ -142,6 +146,20 @@ public record RequestFingerprint(String exactKey, String scopeKey, String questi
         }
         String literalScope = literal.hex();
         return new RequestFingerprint(exact.hex(), scope == literal ? literalScope : scope.hex(), question,
-                last == null ? null : last.type(), context, literalScope, questionJson, turns);
+                last == null ? null : last.role(), context, literalScope, questionJson, turns);
+    }
+
+    /** The tool set as the key holds it: sorted, so the order the tools were sent in never splits a key. */
+    static String toolSetJson(List<CacheTool> tools) {
+        if (tools.isEmpty()) {
+            return "[]";
+        }
+        List<CacheTool> sorted = new ArrayList<>(tools);
+        sorted.sort(CacheTool.CANONICAL_ORDER);
+        StringBuilder out = new StringBuilder("[");
+        for (int i = 0; i < sorted.size(); i++) {
+            out.append(i == 0 ? "" : ",").append(sorted.get(i).canonicalJson());
+        }
+        return out.append(']').toString();
     }
 }

@@ -1,12 +1,11 @@
 package io.promptcache.prefix;
 
-import dev.langchain4j.agent.tool.ToolSpecification;
-import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.ChatMessageSerializer;
-import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import io.promptcache.key.Sha256;
-import io.promptcache.key.ToolSpecifications;
+import io.promptcache.core.CacheMessage;
+import io.promptcache.core.CacheRequest;
+import io.promptcache.core.CacheTool;
+import io.promptcache.langchain4j.LangChain4jConversions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,16 +114,21 @@ public final class PrefixBreakDetector {
 
     /** Looks at one request as it will be sent; returns the break it found, if any. */
     public PrefixBreak observe(String tenant, String user, ChatRequest request) {
-        List<ChatMessage> messages = request.messages();
+        return observe(tenant, user, LangChain4jConversions.request(request));
+    }
+
+    /** Looks at one request as it will be sent; returns the break it found, if any. */
+    public PrefixBreak observe(String tenant, String user, CacheRequest request) {
+        List<CacheMessage> messages = request.messages();
         String firstTurn = null;
         StringBuilder system = new StringBuilder();
-        List<ChatMessage> history = new ArrayList<>();
-        for (ChatMessage m : messages) {
-            if (m instanceof SystemMessage s) {
-                system.append(s.text()).append('\n');
+        List<CacheMessage> history = new ArrayList<>();
+        for (CacheMessage m : messages) {
+            if (m.role() == CacheMessage.Role.SYSTEM) {
+                system.append(m.text()).append('\n');
             } else {
                 if (firstTurn == null) {
-                    firstTurn = ChatMessageSerializer.messageToJson(m);
+                    firstTurn = m.encoded();
                 }
                 history.add(m);
             }
@@ -132,7 +136,7 @@ public final class PrefixBreakDetector {
         if (firstTurn == null) {
             return null;
         }
-        Prefix current = new Prefix(system.toString(), request.toolSpecifications());
+        Prefix current = new Prefix(system.toString(), request.tools());
         String conversation = Sha256.start().field(tenant).field(user).field(firstTurn).hex();
         String previousHash;
         synchronized (lastPrefixOfConversation) {
@@ -151,7 +155,7 @@ public final class PrefixBreakDetector {
         }
         int historyTokens = 0;
         for (int i = 0; i < history.size() - 1; i++) {
-            historyTokens += TokenEstimator.count(ChatMessageSerializer.messageToJson(history.get(i)));
+            historyTokens += TokenEstimator.count(history.get(i).encoded());
         }
         PrefixBreak found = classify(previous, current, historyTokens);
         counts.get(found.cause()).increment();
@@ -262,13 +266,11 @@ public final class PrefixBreakDetector {
         final List<String> tools;
         final String hash;
 
-        Prefix(String system, List<ToolSpecification> specs) {
+        Prefix(String system, List<CacheTool> sent) {
             this.system = system;
             List<String> t = new ArrayList<>();
-            if (specs != null) {
-                for (ToolSpecification s : specs) {
-                    t.add(ToolSpecifications.canonicalJson(s));
-                }
+            for (CacheTool tool : sent) {
+                t.add(tool.canonicalJson());
             }
             this.tools = List.copyOf(t);
             Sha256 h = Sha256.start().field(system);

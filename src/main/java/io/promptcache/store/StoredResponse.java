@@ -1,19 +1,17 @@
 package io.promptcache.store;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.langchain4j.agent.tool.ToolExecutionRequest;
-import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.ChatResponseMetadata;
-import dev.langchain4j.model.output.FinishReason;
-import dev.langchain4j.model.output.TokenUsage;
+import io.promptcache.core.CacheAnswer;
+import io.promptcache.core.CacheMessage;
+import io.promptcache.langchain4j.LangChain4jConversions;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything of a {@link ChatResponse} that a faithful replay needs, as plain data with a JSON form.
+ * Everything of an answer ({@link CacheAnswer}, or a LangChain4j {@link ChatResponse}) that a faithful replay needs, as plain data with a JSON form.
  * No Java serialisation anywhere: entries are written as JSON and read back field by field.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -36,44 +34,32 @@ public record StoredResponse(String text,
     }
 
     public static StoredResponse from(ChatResponse response) {
-        Objects.requireNonNull(response, "response");
-        AiMessage ai = response.aiMessage();
-        TokenUsage usage = response.tokenUsage();
+        return from(LangChain4jConversions.answer(response));
+    }
+
+    /** What of an answer is kept: everything but the provider's raw usage, which only the call that paid for it reads. */
+    public static StoredResponse from(CacheAnswer answer) {
+        Objects.requireNonNull(answer, "answer");
         List<StoredToolCall> calls = new ArrayList<>();
-        if (ai != null && ai.hasToolExecutionRequests()) {
-            for (ToolExecutionRequest r : ai.toolExecutionRequests()) {
-                calls.add(new StoredToolCall(r.id(), r.name(), r.arguments()));
-            }
+        for (CacheMessage.ToolCall c : answer.toolCalls()) {
+            calls.add(new StoredToolCall(c.id(), c.name(), c.arguments()));
         }
-        return new StoredResponse(
-                ai == null ? null : ai.text(),
-                ai == null ? null : ai.thinking(),
-                response.finishReason() == null ? null : response.finishReason().name(),
-                usage == null ? null : usage.inputTokenCount(),
-                usage == null ? null : usage.outputTokenCount(),
-                usage == null ? null : usage.totalTokenCount(),
-                response.modelName(),
-                response.id(),
-                calls);
+        return new StoredResponse(answer.text(), answer.thinking(), answer.finishReason(), answer.inputTokens(),
+                answer.outputTokens(), answer.totalTokens(), answer.modelName(), answer.id(), calls);
+    }
+
+    /** The stored answer, as the engine replays it. */
+    public CacheAnswer toAnswer() {
+        List<CacheMessage.ToolCall> calls = new ArrayList<>();
+        for (StoredToolCall c : toolCalls) {
+            calls.add(new CacheMessage.ToolCall(c.id(), c.name(), c.arguments()));
+        }
+        return new CacheAnswer(text, thinking, finishReason, inputTokens, outputTokens, totalTokens, modelName,
+                responseId, calls, null);
     }
 
     public ChatResponse toChatResponse() {
-        AiMessage.Builder ai = AiMessage.builder().text(text).thinking(thinking);
-        if (!toolCalls.isEmpty()) {
-            List<ToolExecutionRequest> requests = new ArrayList<>();
-            for (StoredToolCall c : toolCalls) {
-                requests.add(ToolExecutionRequest.builder().id(c.id()).name(c.name()).arguments(c.arguments()).build());
-            }
-            ai.toolExecutionRequests(requests);
-        }
-        ChatResponseMetadata metadata = ChatResponseMetadata.builder()
-                .id(responseId)
-                .modelName(modelName)
-                .tokenUsage(inputTokens == null && outputTokens == null && totalTokens == null
-                        ? null : new TokenUsage(inputTokens, outputTokens, totalTokens))
-                .finishReason(finishReason == null ? null : FinishReason.valueOf(finishReason))
-                .build();
-        return ChatResponse.builder().aiMessage(ai.build()).metadata(metadata).build();
+        return LangChain4jConversions.chatResponse(toAnswer());
     }
 
     /** Approximate size in characters, for stats. */
