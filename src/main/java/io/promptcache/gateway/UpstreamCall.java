@@ -1,5 +1,6 @@
 package io.promptcache.gateway;
 
+import io.promptcache.core.ThreadCarrier;
 import java.util.Map;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Map;
  */
 final class UpstreamCall {
 
-    private static final ThreadLocal<UpstreamCall> CURRENT = new ThreadLocal<>();
+    private static final ThreadCarrier<UpstreamCall> CARRIER = new ThreadCarrier<>("the gateway's upstream model was called outside a gateway request");
 
     private final byte[] body;
     private final Map<String, String> headers;
@@ -23,26 +24,12 @@ final class UpstreamCall {
     }
 
     static UpstreamCall current() {
-        UpstreamCall call = CURRENT.get();
-        if (call == null) {
-            throw new IllegalStateException("the gateway's upstream model was called outside a gateway request");
-        }
-        return call;
+        return CARRIER.current();
     }
 
     /** Runs {@code action} with this call current on the thread. */
     <T> T around(java.util.function.Supplier<T> action) {
-        UpstreamCall previous = CURRENT.get();
-        CURRENT.set(this);
-        try {
-            return action.get();
-        } finally {
-            if (previous == null) {
-                CURRENT.remove();
-            } else {
-                CURRENT.set(previous);
-            }
-        }
+        return CARRIER.with(this, action);
     }
 
     byte[] body() {

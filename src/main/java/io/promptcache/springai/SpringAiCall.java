@@ -1,5 +1,6 @@
 package io.promptcache.springai;
 
+import io.promptcache.core.ThreadCarrier;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.Prompt;
 import reactor.core.publisher.Flux;
@@ -15,7 +16,7 @@ import java.util.function.Supplier;
  */
 final class SpringAiCall {
 
-    private static final ThreadLocal<SpringAiCall> CURRENT = new ThreadLocal<>();
+    private static final ThreadCarrier<SpringAiCall> CARRIER = new ThreadCarrier<>("PromptCache's Spring AI bridge was called outside a Spring AI call");
 
     private final Prompt prompt;
     private final Function<Prompt, ChatResponse> blocking;
@@ -38,25 +39,11 @@ final class SpringAiCall {
     }
 
     static SpringAiCall current() {
-        SpringAiCall call = CURRENT.get();
-        if (call == null) {
-            throw new IllegalStateException("PromptCache's Spring AI bridge was called outside a Spring AI call");
-        }
-        return call;
+        return CARRIER.current();
     }
 
     <T> T around(Supplier<T> action) {
-        SpringAiCall previous = CURRENT.get();
-        CURRENT.set(this);
-        try {
-            return action.get();
-        } finally {
-            if (previous == null) {
-                CURRENT.remove();
-            } else {
-                CURRENT.set(previous);
-            }
-        }
+        return CARRIER.with(this, action);
     }
 
     ChatResponse callDownstream() {
