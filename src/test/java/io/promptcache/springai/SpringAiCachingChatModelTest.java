@@ -1,6 +1,7 @@
 package io.promptcache.springai;
 
 import io.promptcache.CacheScope;
+import io.promptcache.prefix.ProviderCacheUsage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.messages.AssistantMessage;
@@ -8,6 +9,8 @@ import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.SystemMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
+import org.springframework.ai.chat.metadata.ChatResponseMetadata;
+import org.springframework.ai.chat.metadata.DefaultUsage;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
@@ -22,6 +25,7 @@ import reactor.core.publisher.Flux;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,8 +48,12 @@ class SpringAiCachingChatModelTest {
         @Override
         public synchronized ChatResponse call(Prompt prompt) {
             prompts.add(prompt);
+            // DeepSeek's usage as a provider hands it to Spring AI: counts, and its prefix-cache fields natively
+            Map<String, Object> nativeUsage = Map.of("prompt_tokens", 90, "completion_tokens", 12,
+                    "prompt_cache_hit_tokens", 64, "prompt_cache_miss_tokens", 26);
             return new ChatResponse(List.of(new Generation(new AssistantMessage(answer(prompt)),
-                    ChatGenerationMetadata.builder().finishReason("STOP").build())));
+                    ChatGenerationMetadata.builder().finishReason("STOP").build())),
+                    ChatResponseMetadata.builder().usage(new DefaultUsage(90, 12, 102, nativeUsage)).build());
         }
 
         @Override
@@ -176,6 +184,24 @@ class SpringAiCachingChatModelTest {
         // the blocking side shares the store: the streamed answer serves a blocking call
         assertEquals(streamed, ask("acme", p));
         assertEquals(1, provider.calls.get());
+    }
+
+    @Test
+    void springAisUsageAndDeepSeeksPrefixCacheTokensAreReported() {
+        Prompt p = prompt("What is a vector index?", null);
+        try (CacheScope scope = CacheScope.open("acme", null)) {
+            cached.call(p);
+            ProviderCacheUsage usage = scope.lastOutcome().orElseThrow().providerUsage();
+            assertEquals(new ProviderCacheUsage(90, 64, 26), usage, "DeepSeek's prompt_cache_hit_tokens and _miss_tokens");
+        }
+        try (CacheScope ignored = CacheScope.open("acme", null)) {
+            ChatResponse hit = cached.call(p);
+            assertEquals("exact", source(hit));
+            assertEquals(90, hit.getMetadata().getUsage().getPromptTokens(), "the stored usage is replayed");
+            assertEquals(12, hit.getMetadata().getUsage().getCompletionTokens());
+        }
+        assertEquals(64 + 26, cached.cachingModels().get(0).accounting().snapshot().providerHitTokens()
+                + cached.cachingModels().get(0).accounting().snapshot().providerMissTokens());
     }
 
     @Test

@@ -136,6 +136,35 @@ class SpringAiAgentTest {
                 "meters of both, told apart by bean: " + scrape.lines().filter(l -> l.startsWith("promptcache_requests")).toList());
     }
 
+    @Test
+    void deepSeeksPrefixCacheTokensAreReadThroughSpringAi() throws Exception {
+        // The same long question from two tenants: the cache must ask the provider twice (tenants never share an
+        // answer), and the provider serves the second prompt from its own prefix cache and says so in its usage.
+        String q = "Please explain, step by step and with one short example for each step, how a semantic cache "
+                + "decides whether a new question may be answered with the stored answer of an earlier question, "
+                + "what can go wrong when negations, numbers or named entities differ between the two questions, "
+                + "and how a threshold on cosine similarity is chosen from labelled pairs of questions.";
+        double before = providerTokens("hit");
+        int providerBefore = AgentTestSupport.SIMULATOR.completionRequests();
+        assertEquals("llm", web.ask("prefix-a", q));
+        assertEquals("llm", web.ask("prefix-b", q));
+        assertEquals(providerBefore + 2, AgentTestSupport.SIMULATOR.completionRequests());
+        double hit = providerTokens("hit") - before;
+        assertTrue(hit >= 64, "DeepSeek's prompt_cache_hit_tokens of the second call reached the meters: " + hit);
+        assertTrue(providerTokens("miss") > 0, "and the first call's prompt_cache_miss_tokens");
+    }
+
+    /** {@code promptcache.provider.prompt.tokens} of the Spring AI model, for {@code cache} hit or miss. */
+    private double providerTokens(String cache) throws Exception {
+        WebChecks.forceCollection();
+        String scrape = web.send("GET", "/actuator/prometheus", null).text();
+        return scrape.lines()
+                .filter(l -> l.startsWith("promptcache_provider_prompt_tokens_total{") && l.contains("bean=\"openAiChatModel\"")
+                        && l.contains("cache=\"" + cache + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
     private String langchain4j(String tenant, String question) throws Exception {
         WebChecks.Answer a = web.send("GET", "/langchain4j/ask?q=" + URLEncoder.encode(question, StandardCharsets.UTF_8), tenant);
         assertEquals(200, a.status(), a.text());
