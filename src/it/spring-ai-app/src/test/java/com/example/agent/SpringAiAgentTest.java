@@ -2,6 +2,8 @@ package com.example.agent;
 
 import com.example.webkit.WebChecks;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.promptcache.redis.RedisKeys;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -9,6 +11,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -21,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -42,8 +48,11 @@ class SpringAiAgentTest {
     private WebChecks web;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    private static String keyPrefix;
+
     @BeforeEach
     void warm() throws Exception {
+        keyPrefix = environment.getRequiredProperty("promptcache.store.key-prefix");
         web = new WebChecks(environment.getRequiredProperty("local.server.port", Integer.class));
         web.awaitWarm();
     }
@@ -152,6 +161,106 @@ class SpringAiAgentTest {
         double hit = providerTokens("hit") - before;
         assertTrue(hit >= 64, "DeepSeek's prompt_cache_hit_tokens of the second call reached the meters: " + hit);
         assertTrue(providerTokens("miss") > 0, "and the first call's prompt_cache_miss_tokens");
+    }
+
+    @Test
+    void erasingATenantLeavesNothingOfItInRedis() throws Exception {
+        // Everything a tenant can leave: a blocking answer and its paraphrase, a streamed answer, the tool loop, and
+        // the LangChain4j model of the same application.
+        String tenant = "erase-spring-ai";
+        List<String> questions = List.of("什么是大模型？", "大模型是什么？", "什么是语义缓存？", "What is 6*7?",
+                "什么是前缀缓存？");
+        assertEquals("llm", web.ask(tenant, questions.get(0)));
+        assertEquals("semantic", web.ask(tenant, questions.get(1)));
+        assertEquals("llm", stream(tenant, questions.get(2)).source());
+        assertEquals("llm", web.ask(tenant, questions.get(3)));
+        assertEquals("llm", langchain4j(tenant, questions.get(4)));
+        String survivorQuestion = "什么是知识蒸馏？"; // none of the tenant's, so the scan tells the two apart
+        assertEquals("llm", web.ask("erase-survivor", survivorQuestion));
+
+        String prefix = environment.getRequiredProperty("promptcache.store.key-prefix");
+        try (UnifiedJedis jedis = new UnifiedJedis(AgentTestSupport.redisUrl())) {
+            assertFalse(leftovers(jedis, prefix, tenant, questions).isEmpty(),
+                    "before the erasure the scan finds the tenant (so the check can fail)");
+            WebChecks.Answer erased = web.send("DELETE", "/actuator/promptcache?tenant=" + tenant, null);
+            assertEquals(200, erased.status(), erased.text());
+            List<String> left = List.of();
+            for (int i = 0; i < 50; i++) { // vectors of a LOCAL index are removed just after the entries
+                left = leftovers(jedis, prefix, tenant, questions);
+                if (left.isEmpty()) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertEquals(List.of(), left, "nothing of the tenant is left in Redis");
+        }
+        assertEquals("llm", web.ask(tenant, questions.get(0)), "the tenant starts afresh");
+        assertEquals("exact", web.ask("erase-survivor", survivorQuestion), "another tenant kept its entry");
+    }
+
+    /** Every key under the prefix (SCAN, never KEYS) and every value in it that names the tenant or holds its questions. */
+    private static List<String> leftovers(UnifiedJedis jedis, String prefix, String tenant, List<String> questions) {
+        String tag = RedisKeys.tenantTag(tenant);
+        List<String> found = new ArrayList<>();
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(prefix + ":*").count(1000));
+            for (String key : page.getResult()) {
+                if (key.contains(tag)) {
+                    found.add("key " + key);
+                }
+                for (String value : values(jedis, key)) {
+                    if (value.contains(tenant)) {
+                        found.add("the tenant id in " + key);
+                    }
+                    questions.stream().filter(value::contains).forEach(q -> found.add("'" + q + "' in " + key));
+                }
+            }
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        return found;
+    }
+
+    private static List<String> values(UnifiedJedis jedis, String key) {
+        List<String> out = new ArrayList<>();
+        byte[] raw = key.getBytes(StandardCharsets.UTF_8);
+        switch (jedis.type(key)) {
+            case "string" -> out.add(text(jedis.get(raw)));
+            case "hash" -> jedis.hgetAll(raw).forEach((f, v) -> {
+                out.add(text(f));
+                out.add(text(v));
+            });
+            case "zset" -> out.addAll(jedis.zrange(key, 0, -1));
+            case "set" -> out.addAll(jedis.smembers(key));
+            case "list" -> out.addAll(jedis.lrange(key, 0, -1));
+            case "stream" -> jedis.xrange(key, "-", "+", 100_000).forEach(e -> e.getFields().forEach((f, v) -> {
+                out.add(f);
+                out.add(v);
+            }));
+            default -> {
+            }
+        }
+        return out;
+    }
+
+    private static String text(byte[] b) {
+        return b == null ? "" : new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** Removes this class's keys when it is done (SCAN, never KEYS). */
+    @AfterAll
+    static void cleanUp() {
+        if (keyPrefix == null) {
+            return;
+        }
+        try (UnifiedJedis jedis = new UnifiedJedis(AgentTestSupport.redisUrl())) {
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(keyPrefix + ":*").count(1000));
+                page.getResult().forEach(jedis::del);
+                cursor = page.getCursor();
+            } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        }
     }
 
     /** {@code promptcache.provider.prompt.tokens} of the Spring AI model, for {@code cache} hit or miss. */

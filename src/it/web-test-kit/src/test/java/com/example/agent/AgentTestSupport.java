@@ -24,7 +24,9 @@ final class AgentTestSupport {
         registry.add("promptcache.store.url", () -> storeUrl);
         // Spring Boot 3's test support turns metrics export off unless asked; the scrape is part of what is checked.
         registry.add("management.prometheus.metrics.export.enabled", () -> "true");
-        registry.add("promptcache.store.key-prefix", () -> "pcit" + UUID.randomUUID().toString().substring(0, 8));
+        // One prefix per application context (a supplier is asked again at every read, so it must not make a new one).
+        String keyPrefix = "pcit" + UUID.randomUUID().toString().substring(0, 8);
+        registry.add("promptcache.store.key-prefix", () -> keyPrefix);
     }
 
     static String redisUrl() {
