@@ -1,6 +1,8 @@
 package com.example.agent;
 
+import com.example.webkit.RedisScan;
 import com.example.webkit.WebChecks;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -33,6 +35,12 @@ class AdvisorModeTest {
 
     @Autowired
     org.springframework.ai.chat.model.ChatModel model;
+
+    /** Removes this test's keys (SCAN, never KEYS). */
+    @AfterEach
+    void clean() {
+        RedisScan.deleteAll(AgentTestSupport.redisUrl(), environment.getRequiredProperty("promptcache.store.key-prefix"));
+    }
 
     @Test
     void theAdvisorCachesTheClientAndLeavesTheModelAlone() throws Exception {

@@ -1,5 +1,6 @@
 package com.example.agent;
 
+import com.example.webkit.RedisScan;
 import com.example.webkit.WebChecks;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promptcache.redis.RedisKeys;
@@ -12,8 +13,6 @@ import org.springframework.core.env.Environment;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -202,64 +201,25 @@ class SpringAiAgentTest {
     private static List<String> leftovers(UnifiedJedis jedis, String prefix, String tenant, List<String> questions) {
         String tag = RedisKeys.tenantTag(tenant);
         List<String> found = new ArrayList<>();
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(prefix + ":*").count(1000));
-            for (String key : page.getResult()) {
-                if (key.contains(tag)) {
-                    found.add("key " + key);
-                }
-                for (String value : values(jedis, key)) {
-                    if (value.contains(tenant)) {
-                        found.add("the tenant id in " + key);
-                    }
-                    questions.stream().filter(value::contains).forEach(q -> found.add("'" + q + "' in " + key));
-                }
+        RedisScan.each(jedis, prefix, (key, values) -> {
+            if (key.contains(tag)) {
+                found.add("key " + key);
             }
-            cursor = page.getCursor();
-        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+            for (String value : values) {
+                if (value.contains(tenant)) {
+                    found.add("the tenant id in " + key);
+                }
+                questions.stream().filter(value::contains).forEach(q -> found.add("'" + q + "' in " + key));
+            }
+        });
         return found;
     }
 
-    private static List<String> values(UnifiedJedis jedis, String key) {
-        List<String> out = new ArrayList<>();
-        byte[] raw = key.getBytes(StandardCharsets.UTF_8);
-        switch (jedis.type(key)) {
-            case "string" -> out.add(text(jedis.get(raw)));
-            case "hash" -> jedis.hgetAll(raw).forEach((f, v) -> {
-                out.add(text(f));
-                out.add(text(v));
-            });
-            case "zset" -> out.addAll(jedis.zrange(key, 0, -1));
-            case "set" -> out.addAll(jedis.smembers(key));
-            case "list" -> out.addAll(jedis.lrange(key, 0, -1));
-            case "stream" -> jedis.xrange(key, "-", "+", 100_000).forEach(e -> e.getFields().forEach((f, v) -> {
-                out.add(f);
-                out.add(v);
-            }));
-            default -> {
-            }
-        }
-        return out;
-    }
-
-    private static String text(byte[] b) {
-        return b == null ? "" : new String(b, StandardCharsets.UTF_8);
-    }
-
-    /** Removes this class's keys when it is done (SCAN, never KEYS). */
+    /** Removes this class's keys when it is done. */
     @AfterAll
     static void cleanUp() {
-        if (keyPrefix == null) {
-            return;
-        }
-        try (UnifiedJedis jedis = new UnifiedJedis(AgentTestSupport.redisUrl())) {
-            String cursor = ScanParams.SCAN_POINTER_START;
-            do {
-                ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(keyPrefix + ":*").count(1000));
-                page.getResult().forEach(jedis::del);
-                cursor = page.getCursor();
-            } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        if (keyPrefix != null) {
+            RedisScan.deleteAll(AgentTestSupport.redisUrl(), keyPrefix);
         }
     }
 
