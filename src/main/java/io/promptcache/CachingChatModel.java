@@ -7,6 +7,7 @@ import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import io.promptcache.core.CacheAnswer;
 import io.promptcache.langchain4j.LangChain4jConversions;
 import io.promptcache.prefix.ProviderCacheUsage;
 
@@ -76,18 +77,19 @@ public final class CachingChatModel extends AbstractCachingModel implements Chat
             if (landed.hit()) {
                 ChatResponse cached = CachedResponses.toChatResponse(landed, engine);
                 if (cached != null) {
-                    return new Answer(cached, landed, null);
+                    return new Answer(cached, answerOf(cached), landed, null);
                 }
             }
             ChatResponse response = delegate.chat(effective);
-            return new Answer(response, null, engine.timedStore(lookup, answerOf(response)));
+            CacheAnswer answer = answerOf(response);
+            return new Answer(response, answer, null, engine.timedStore(lookup, answer));
         }, answer -> answer.stored() == null ? null : answer.stored().stored().settled());
         Answer answer = result.value();
         if (answer.servedFrom() != null) {
             // Served from the store, to the leader and its followers alike: an exact hit for each.
             engine.metrics().hit(CacheSource.EXACT);
             CacheOutcome outcome = CacheOutcome.hit(answer.servedFrom().withContext(ctx), start);
-            engine.report(ctx, outcome, answerOf(answer.response()), outcome.latency().toNanos());
+            engine.report(ctx, outcome, answer.answer(), outcome.latency().toNanos());
             return answer.response();
         }
         engine.metrics().miss();
@@ -96,8 +98,8 @@ public final class CachingChatModel extends AbstractCachingModel implements Chat
         }
         ChatResponse response = answer.response();
         CacheEngine.TimedStore stored = answer.stored();
-        engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.of(response),
-                result.shared() ? CacheEngine.Stored.NOT : stored.stored(), result.shared()), answerOf(response),
+        engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.of(answer.answer()),
+                result.shared() ? CacheEngine.Stored.NOT : stored.stored(), result.shared()), answer.answer(),
                 lookupNanos + (result.shared() ? 0 : stored.nanos()));
         return response;
     }
@@ -171,7 +173,7 @@ public final class CachingChatModel extends AbstractCachingModel implements Chat
     }
 
     /** What a flight produced: the model's answer and how it was stored, or an entry that landed meanwhile. */
-    private record Answer(ChatResponse response, CacheEngine.Lookup servedFrom, CacheEngine.TimedStore stored) {
+    private record Answer(ChatResponse response, CacheAnswer answer, CacheEngine.Lookup servedFrom, CacheEngine.TimedStore stored) {
     }
 
     /** Builder of {@link CachingChatModel}. */

@@ -15,6 +15,7 @@ import dev.langchain4j.model.chat.response.PartialThinking;
 import dev.langchain4j.model.chat.response.PartialThinkingContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
+import io.promptcache.core.CacheAnswer;
 import io.promptcache.langchain4j.LangChain4jConversions;
 import io.promptcache.prefix.ProviderCacheUsage;
 
@@ -125,8 +126,9 @@ public final class CachingStreamingChatModel extends AbstractCachingModel implem
                     engine.report(ctx, outcome, answerOf(response), outcome.latency().toNanos());
                     return null;
                 }
-                engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.of(response), stored.get().stored(),
-                        false), answerOf(response), lookupNanos + stored.get().nanos());
+                CacheAnswer answer = answerOf(response);
+                engine.report(ctx, CacheOutcome.model(lookup, start, ProviderCacheUsage.of(answer), stored.get().stored(),
+                        false), answer, lookupNanos + stored.get().nanos());
                 return null;
             }, ctx::failed);
             // An identical call's answer may have landed after our lookup: replay it rather than ask again.

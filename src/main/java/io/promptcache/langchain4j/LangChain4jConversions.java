@@ -12,6 +12,7 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.ChatResponseMetadata;
 import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.openai.OpenAiTokenUsage;
 import dev.langchain4j.model.output.TokenUsage;
 import io.promptcache.core.CacheAnswer;
 import io.promptcache.core.CacheMessage;
@@ -99,6 +100,16 @@ public final class LangChain4jConversions {
             }
         }
         com.fasterxml.jackson.databind.JsonNode raw = ProviderCacheUsage.usageObject(response);
+        if (raw == null && usage instanceof OpenAiTokenUsage openAi && openAi.inputTokensDetails() != null
+                && openAi.inputTokensDetails().cachedTokens() != null) {
+            // no raw body kept: the client's own reading of OpenAI's cached tokens is the usage there is
+            com.fasterxml.jackson.databind.node.ObjectNode o = CanonicalJson.mapper().createObjectNode();
+            if (openAi.inputTokenCount() != null) {
+                o.put("prompt_tokens", openAi.inputTokenCount());
+            }
+            o.putObject("prompt_tokens_details").put("cached_tokens", openAi.inputTokensDetails().cachedTokens());
+            raw = o;
+        }
         return new CacheAnswer(
                 ai == null ? null : ai.text(),
                 ai == null ? null : ai.thinking(),

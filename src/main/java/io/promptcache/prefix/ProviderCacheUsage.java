@@ -1,5 +1,6 @@
 package io.promptcache.prefix;
 
+import io.promptcache.core.CacheAnswer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.http.client.sse.ServerSentEvent;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -56,6 +57,18 @@ public record ProviderCacheUsage(Integer promptTokens, Integer hitTokens, Intege
         }
         ProviderCacheUsage raw = fromUsage(usageObject(response));
         return raw.known() ? raw : fromTokenUsage(response.tokenUsage());
+    }
+
+    /** Reads the accounting from an answer's raw {@code usage} object ({@link CacheAnswer#rawUsage()}). */
+    public static ProviderCacheUsage of(CacheAnswer answer) {
+        if (answer == null || answer.rawUsage() == null) {
+            return UNKNOWN;
+        }
+        try {
+            return fromUsage(CanonicalJson.mapper().readTree(answer.rawUsage()));
+        } catch (Exception e) {
+            return UNKNOWN;
+        }
     }
 
     /**
