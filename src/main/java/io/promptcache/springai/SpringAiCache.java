@@ -22,7 +22,6 @@ import org.springframework.ai.chat.prompt.Prompt;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -157,9 +156,7 @@ final class SpringAiCache implements AutoCloseable {
 
         @Override
         public void onCompleteResponse(dev.langchain4j.model.chat.response.ChatResponse whole) {
-            List<AssistantMessage.ToolCall> calls = new ArrayList<>();
-            whole.aiMessage().toolExecutionRequests().forEach(r ->
-                    calls.add(new AssistantMessage.ToolCall(r.id(), "function", r.name(), r.arguments())));
+            List<AssistantMessage.ToolCall> calls = SpringAiResponses.toolCalls(whole.aiMessage());
             String finish = SpringAiResponses.wireFinishReason(whole.finishReason(), !calls.isEmpty());
             AssistantMessage last = AssistantMessage.builder().content("").toolCalls(calls).build();
             CacheOutcome outcome = scope.lastOutcome().orElse(null);

@@ -79,10 +79,7 @@ final class SpringAiResponses {
     /** An answer of the engine (a cached one, or the leader's of a burst) as Spring AI's, with where it came from. */
     static ChatResponse toSpringAi(dev.langchain4j.model.chat.response.ChatResponse response, CacheOutcome outcome) {
         AiMessage ai = response.aiMessage();
-        List<AssistantMessage.ToolCall> calls = new ArrayList<>();
-        for (ToolExecutionRequest r : ai.toolExecutionRequests()) {
-            calls.add(new AssistantMessage.ToolCall(r.id(), "function", r.name(), r.arguments()));
-        }
+        List<AssistantMessage.ToolCall> calls = toolCalls(ai);
         String finish = wireFinishReason(response.finishReason(), !calls.isEmpty());
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("role", "ASSISTANT");
@@ -91,6 +88,15 @@ final class SpringAiResponses {
                 .toolCalls(calls).properties(properties).build();
         Generation generation = new Generation(message, ChatGenerationMetadata.builder().finishReason(finish).build());
         return new ChatResponse(List.of(generation), metadata(response, outcome));
+    }
+
+    /** The engine's tool calls as Spring AI's (OpenAI's "function" type, the only one it has). */
+    static List<AssistantMessage.ToolCall> toolCalls(AiMessage ai) {
+        List<AssistantMessage.ToolCall> calls = new ArrayList<>();
+        for (ToolExecutionRequest r : ai.toolExecutionRequests()) {
+            calls.add(new AssistantMessage.ToolCall(r.id(), "function", r.name(), r.arguments()));
+        }
+        return calls;
     }
 
     /** The metadata of a replayed or shared answer: the stored model and usage, and the cache's own keys. */
@@ -103,8 +109,9 @@ final class SpringAiResponses {
             Integer prompt = tokens.inputTokenCount();
             Integer completion = tokens.outputTokenCount();
             Map<String, Object> nativeUsage = new LinkedHashMap<>();
-            if (ProviderCacheUsage.usageObject(response) != null) {
-                nativeUsage.putAll(CanonicalJson.mapper().convertValue(ProviderCacheUsage.usageObject(response), Map.class));
+            com.fasterxml.jackson.databind.JsonNode raw = ProviderCacheUsage.usageObject(response); // parses the body: once
+            if (raw != null) {
+                nativeUsage.putAll(CanonicalJson.mapper().convertValue(raw, Map.class));
             }
             b.usage(new DefaultUsage(prompt, completion, tokens.totalTokenCount(), nativeUsage));
         }
